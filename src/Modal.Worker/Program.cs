@@ -1,1 +1,82 @@
-return 0;
+using System.Text;
+using Modal;
+using Modal.Dispatch;
+using Modal.Worker;
+
+// The container entrypoint. Kept free of hosting and DI: a cold start is paid on every scale-up, so the worker does
+// only what a call needs: say hello, load the app, and pull inputs.
+WorkerOptions options;
+try
+{
+    options = WorkerOptions.FromEnvironment();
+}
+catch (InvalidError ex)
+{
+    await Console.Error.WriteLineAsync($"[modal-worker] {ex.Message}");
+    return 2;
+}
+
+var log = new WorkerLog(options.TaskId, options.Verbose);
+ContainerWorker? running = null;
+if (options.WatchStdin)
+{
+    ParentWatcher.Start(log, () =>
+    {
+        if (Volatile.Read(ref running) is not { } worker)
+        {
+            return false;
+        }
+
+        worker.RequestDrain("stdin closed");
+        return true;
+    });
+}
+
+int exitCode;
+try
+{
+    using var client = new ContainerClient(options);
+    var hello = await client.HelloAsync(CancellationToken.None);
+
+    FunctionInvoker? invoker = null;
+    Exception? initError = null;
+    try
+    {
+        var registry = AppLoader.Load(hello.ArtifactDir, hello.AssemblyFile);
+        if (!registry.TryGetInvoker(hello.EntryKey, out invoker))
+        {
+            throw new InvalidError(
+                $"{hello.AssemblyFile} has no function with entry key '{hello.EntryKey}' (function '{hello.FunctionName}'). " +
+                "The build output changed since the app started; run the app again.");
+        }
+    }
+    catch (Exception ex)
+    {
+        // Reported as INIT_FAILURE on the inputs this container receives, so the caller sees why instead of a timeout.
+        initError = ex;
+        log.Error($"could not load function '{hello.FunctionName}' from {Path.Combine(hello.ArtifactDir, hello.AssemblyFile)}: {ex.Message}");
+    }
+
+    var encoding = new UTF8Encoding(false);
+    var stdout = new PrefixedConsoleWriter(new StreamWriter(Console.OpenStandardOutput(), encoding), 0, hello.FunctionName);
+    var stderr = new PrefixedConsoleWriter(new StreamWriter(Console.OpenStandardError(), encoding), 1, hello.FunctionName);
+    Console.SetOut(stdout);
+    Console.SetError(stderr);
+
+    var worker = new ContainerWorker(client, hello, invoker, initError, log, stdout, stderr);
+    Volatile.Write(ref running, worker);
+    log.Info($"serving '{hello.FunctionName}' with {worker.Slots} slot(s)");
+    exitCode = await worker.RunAsync(CancellationToken.None);
+    await Console.Out.FlushAsync();
+    await Console.Error.FlushAsync();
+}
+catch (ModalException ex)
+{
+    log.Error(ex.Message);
+    exitCode = 1;
+}
+
+// Environment.Exit rather than returning: threads the user's code started, or an input stuck past its timeout,
+// must not keep the container alive.
+Environment.Exit(exitCode);
+return exitCode;

@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using MessagePack;
+using Modal.Dispatch;
+using Modal.Protocol;
 
 namespace Modal;
 
@@ -22,30 +25,160 @@ public abstract class FunctionHandle<TArgs, TResult>
     public string FunctionName { get; }
 
     /// <summary>Runs the function remotely once and returns its result.</summary>
-    protected Task<TResult> RemoteCoreAsync(TArgs args, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    protected async Task<TResult> RemoteCoreAsync(TArgs args, CancellationToken cancellationToken)
+    {
+        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var request = new FunctionMapRequest
+        {
+            FunctionId = functionId,
+            CallType = FunctionCallType.Unary,
+            InvocationType = FunctionCallInvocationType.Sync,
+            InputsComplete = true,
+        };
+        request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
+        var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await UnaryOutput.WaitAsync<TResult>(client, created.FunctionCallId, FunctionName, cancelOnAbandon: true, cancellationToken).ConfigureAwait(false);
+        return result.Value;
+    }
 
     /// <summary>Runs the function over every input; results come in input order unless <paramref name="orderOutputs"/> is false.
     /// The first failure is thrown.</summary>
-    protected IAsyncEnumerable<TResult> MapCoreAsync(IEnumerable<TArgs> inputs, bool orderOutputs, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    protected IAsyncEnumerable<TResult> MapCoreAsync(IEnumerable<TArgs> inputs, bool orderOutputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return MapCoreAsync(ToAsync(inputs), orderOutputs, cancellationToken);
+    }
 
     /// <summary>Like <see cref="MapCoreAsync(IEnumerable{TArgs}, bool, CancellationToken)"/> over an asynchronous source.</summary>
-    protected IAsyncEnumerable<TResult> MapCoreAsync(IAsyncEnumerable<TArgs> inputs, bool orderOutputs, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    protected IAsyncEnumerable<TResult> MapCoreAsync(IAsyncEnumerable<TArgs> inputs, bool orderOutputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return MapValuesAsync(inputs, orderOutputs, cancellationToken);
+    }
 
     /// <summary>Map that yields failures as values (<c>return_exceptions=True</c>).</summary>
-    protected IAsyncEnumerable<FunctionResult<TResult>> MapResultsCoreAsync(IEnumerable<TArgs> inputs, bool orderOutputs, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    protected IAsyncEnumerable<FunctionResult<TResult>> MapResultsCoreAsync(IEnumerable<TArgs> inputs, bool orderOutputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return MapResultsAsync(ToAsync(inputs), orderOutputs, throwOnFailure: false, cancellationToken);
+    }
 
     /// <summary>Starts the function without waiting; the inputs and result are stored durably.</summary>
-    protected Task<FunctionCall<TResult>> SpawnCoreAsync(TArgs args, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    protected async Task<FunctionCall<TResult>> SpawnCoreAsync(TArgs args, CancellationToken cancellationToken)
+    {
+        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var request = new FunctionMapRequest
+        {
+            FunctionId = functionId,
+            CallType = FunctionCallType.Unary,
+            InvocationType = FunctionCallInvocationType.Async,
+            InputsComplete = true,
+        };
+        request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
+        var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
+        return new FunctionCall<TResult>(created.FunctionCallId, client, FunctionName);
+    }
 
     /// <summary>Submits every input and returns once all are accepted (fire-and-forget).</summary>
-    protected Task SpawnMapCoreAsync(IEnumerable<TArgs> inputs, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    protected async Task SpawnMapCoreAsync(IEnumerable<TArgs> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
+        await using var sender = new InputSender<TArgs>(client, ToAsync(inputs), window: null, cancellationToken);
+        var (first, complete) = await sender.NextChunkAsync(cancellationToken).ConfigureAwait(false);
+        if (first.Count == 0 && complete)
+        {
+            return;
+        }
+
+        var request = new FunctionMapRequest
+        {
+            FunctionId = functionId,
+            CallType = FunctionCallType.Map,
+            InvocationType = FunctionCallInvocationType.Async,
+            InputsComplete = complete,
+            ReturnExceptions = true,
+        };
+        request.PipelinedInputs.AddRange(first);
+        var created = await InputSender<TArgs>.WithBackoffAsync(ct => client.FunctionMapAsync(request, ct), cancellationToken).ConfigureAwait(false);
+        while (!complete)
+        {
+            List<FunctionInput> chunk;
+            (chunk, complete) = await sender.NextChunkAsync(cancellationToken).ConfigureAwait(false);
+            var put = new FunctionPutInputsRequest { FunctionCallId = created.FunctionCallId, InputsComplete = complete };
+            put.Inputs.AddRange(chunk);
+            await InputSender<TArgs>.WithBackoffAsync(ct => client.FunctionPutInputsAsync(put, ct), cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>A handle to an earlier call of this function by its <c>fc-</c> id.</summary>
     public FunctionCall<TResult> CallFromId(string functionCallId) => FunctionCall.FromId<TResult>(functionCallId);
+
+    private async IAsyncEnumerable<TResult> MapValuesAsync(IAsyncEnumerable<TArgs> inputs, bool orderOutputs, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var result in MapResultsAsync(inputs, orderOutputs, throwOnFailure: true, cancellationToken).ConfigureAwait(false))
+        {
+            yield return result.Value;
+        }
+    }
+
+    private async IAsyncEnumerable<FunctionResult<TResult>> MapResultsAsync(
+        IAsyncEnumerable<TArgs> inputs,
+        bool orderOutputs,
+        bool throwOnFailure,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var map = new MapInvocation<TArgs, TResult>(client, functionId, FunctionName);
+        await foreach (var result in map.RunAsync(inputs, orderOutputs, throwOnFailure, cancellationToken).ConfigureAwait(false))
+        {
+            yield return result;
+        }
+    }
+
+    private static async ValueTask<FunctionInput> EncodeAsync(ModalClient client, TArgs args, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = MessagePackSerializer.Serialize(args, ModalSerializer.Options, cancellationToken);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new InvalidError(
+                $"The arguments could not be serialized: {ex.Message}. Every argument type must be one the Modal generator " +
+                "emitted a formatter for (primitives, collections, and types used in function signatures).", ex);
+        }
+
+        return new FunctionInput { Idx = 0, Args = await Payloads.EncodeAsync(bytes, client, cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>
+    /// The connection and function id to call: the running app's own functions come from its AppCreate answer; functions
+    /// of other apps, or calls made where no app runs but MODAL_SERVER_URL is set (inside a container), are looked up by name.
+    /// </summary>
+    private ValueTask<(ModalClient Client, string FunctionId)> ResolveAsync(CancellationToken cancellationToken)
+    {
+        var run = AppRun.Current;
+        if (run is { IsStopped: false })
+        {
+            if (string.Equals(run.AppName, AppName, StringComparison.Ordinal) && run.FunctionIds.TryGetValue(FunctionName, out var id))
+            {
+                return new ValueTask<(ModalClient, string)>((run.Client, id));
+            }
+
+            return LookUpAsync(run.Client, cancellationToken);
+        }
+
+        var client = ModalClient.FromEnvironment() ?? throw new InvalidError(
+            $"Function '{FunctionName}' of app '{AppName}' cannot be called because no Modal app is running in this process. " +
+            $"Start the app first with `await using var run = await <class of [App(\"{AppName}\")]>.RunAsync();`, run the app's " +
+            "[LocalEntrypoint], or set MODAL_SERVER_URL to a control plane where the app is deployed.");
+        return LookUpAsync(client, cancellationToken);
+    }
+
+    private async ValueTask<(ModalClient Client, string FunctionId)> LookUpAsync(ModalClient client, CancellationToken cancellationToken) =>
+        (client, await client.GetFunctionIdAsync(AppName, FunctionName, cancellationToken).ConfigureAwait(false));
+
+    private static IAsyncEnumerable<TArgs> ToAsync(IEnumerable<TArgs> inputs) => new SyncAsyncEnumerable<TArgs>(inputs);
 }

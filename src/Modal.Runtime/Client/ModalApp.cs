@@ -1,4 +1,8 @@
+using System.Runtime.InteropServices;
+using Modal.ControlPlane;
 using Modal.Dispatch;
+using Modal.Manifest;
+using Modal.Protocol;
 
 namespace Modal;
 
@@ -8,17 +12,142 @@ namespace Modal;
 /// </summary>
 public static class ModalApp
 {
+    /// <summary>Exit code of an entrypoint stopped with Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int CancelledExitCode = 130;
+
     /// <summary>
     /// Creates an ephemeral app from a generated registry and makes it the current app, so generated handles can call
     /// its functions. Dispose the result to stop the app and its containers.
     /// </summary>
-    public static Task<AppRun> RunAsync(IModalRegistry registry, ModalOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public static async Task<AppRun> RunAsync(IModalRegistry registry, ModalOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        options ??= ModalOptions.FromEnvironment();
+        ModalSerializer.Register(registry.Resolver);
+
+        AppManifest manifest;
+        try
+        {
+            manifest = AppManifest.Parse(registry.ManifestJson);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidError(ex.Message, ex);
+        }
+
+        var assembly = registry.GetType().Assembly;
+        var assemblyPath = assembly.Location;
+        if (string.IsNullOrEmpty(assemblyPath))
+        {
+            throw new InvalidError(
+                $"The app assembly {assembly.GetName().Name} has no file on disk (single-file publish or a dynamic assembly), so workers cannot load it. " +
+                "Run the app from its build output (`dotnet run` or `dotnet <app>.dll`).");
+        }
+
+        ControlPlaneHost? host = null;
+        ModalClient? client = null;
+        try
+        {
+            var serverUrl = options.ServerUrl;
+            if (serverUrl is null)
+            {
+                host = await ControlPlaneHost.StartAsync(
+                    new ControlPlaneOptions { StateDirectory = options.StateDirectory ?? Path.Combine(Directory.GetCurrentDirectory(), ".modal") },
+                    cancellationToken).ConfigureAwait(false);
+                serverUrl = host.Address;
+            }
+
+            client = new ModalClient(serverUrl, options);
+            var created = await client.AppCreateAsync(
+                new AppCreateRequest
+                {
+                    Name = manifest.App,
+                    State = AppState.Ephemeral,
+                    ArtifactDir = Path.GetDirectoryName(assemblyPath)!,
+                    AssemblyFile = Path.GetFileName(assemblyPath),
+                    ManifestJson = registry.ManifestJson,
+                    Environment = options.Environment,
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            var run = new AppRun
+            {
+                AppId = created.AppId,
+                AppName = manifest.App,
+                Client = client,
+                FunctionIds = new Dictionary<string, string>(created.FunctionIds, StringComparer.Ordinal),
+                EmbeddedHost = host,
+            };
+            run.StartHeartbeat();
+            AppRun.Current = run;
+            return run;
+        }
+        catch
+        {
+            client?.Dispose();
+            if (host is not null)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
 
     /// <summary>
     /// What a generated program entry calls: runs the app, then <paramref name="entrypoint"/>, then stops the app.
-    /// Returns the process exit code (0 on success, 1 when the entrypoint failed).
+    /// Returns the process exit code: 0 on success, 1 when the entrypoint failed (its message, and a remote exception's
+    /// remote stack trace, go to stderr), <see cref="CancelledExitCode"/> when Ctrl+C or SIGTERM stopped it.
     /// </summary>
-    public static Task<int> RunEntrypointAsync(IModalRegistry registry, Func<CancellationToken, Task> entrypoint, ModalOptions? options = null) =>
-        throw new NotImplementedException();
+    public static async Task<int> RunEntrypointAsync(IModalRegistry registry, Func<CancellationToken, Task> entrypoint, ModalOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(entrypoint);
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancelKey = (_, e) =>
+        {
+            // Keep the process alive so the app can stop its containers; a second Ctrl+C still kills it.
+            e.Cancel = !cts.IsCancellationRequested;
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancelKey;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cts.Cancel();
+        });
+        try
+        {
+            await using var run = await RunAsync(registry, options, cts.Token).ConfigureAwait(false);
+            await entrypoint(cts.Token).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Stopped: the app was cancelled (Ctrl+C).").ConfigureAwait(false);
+            return CancelledExitCode;
+        }
+        catch (RemoteException ex)
+        {
+            await Console.Error.WriteLineAsync(
+                $"{ex.Message}{Environment.NewLine}Remote stack trace:{Environment.NewLine}{ex.RemoteStackTrace}" +
+                (ex.RemoteInner is null ? "" : $"{Environment.NewLine}Inner: {ex.RemoteInner}")).ConfigureAwait(false);
+            return 1;
+        }
+        catch (ModalException ex)
+        {
+            await Console.Error.WriteLineAsync($"Error: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            // Not a platform error: the entrypoint's own code failed, and its stack trace is what the user needs.
+            await Console.Error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancelKey;
+        }
+    }
 }

@@ -14,16 +14,3 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => throw new NotImplementedException();
 }
-
-/// <summary>Settings of a control plane.</summary>
-public sealed record ControlPlaneOptions
-{
-    /// <summary>Directory for the SQLite database and the blob store.</summary>
-    public required string StateDirectory { get; init; }
-
-    /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
-    public int Port { get; init; }
-
-    /// <summary>Path of Modal.Worker.dll that the local-process backend starts; found next to Modal.Runtime.dll by default.</summary>
-    public string? WorkerPath { get; init; }
-}

@@ -42,6 +42,11 @@ public sealed class InputCancellation(string message) : ModalException(message);
 public sealed class RemoteException : ModalException
 {
     public RemoteException(string remoteType, string remoteMessage, string remoteStackTrace, string? functionName = null, string? inputId = null)
+        : this(remoteType, remoteMessage, remoteStackTrace, functionName, inputId, remoteInner: null)
+    {
+    }
+
+    public RemoteException(string remoteType, string remoteMessage, string remoteStackTrace, string? functionName, string? inputId, string? remoteInner)
         : base(Format(remoteType, remoteMessage, functionName, inputId))
     {
         RemoteType = remoteType;
@@ -49,6 +54,7 @@ public sealed class RemoteException : ModalException
         RemoteStackTrace = remoteStackTrace;
         FunctionName = functionName;
         InputId = inputId;
+        RemoteInner = string.IsNullOrEmpty(remoteInner) ? null : remoteInner;
     }
 
     /// <summary>Full name of the exception type raised in the function, e.g. <c>System.InvalidOperationException</c>.</summary>
@@ -64,8 +70,13 @@ public sealed class RemoteException : ModalException
 
     public string? InputId { get; }
 
+    /// <summary>ToString() of the remote exception's inner exceptions, when it had any.</summary>
+    public string? RemoteInner { get; }
+
     public override string? StackTrace =>
-        $"--- remote stack trace ({RemoteType}) ---{Environment.NewLine}{RemoteStackTrace}{Environment.NewLine}--- local stack trace ---{Environment.NewLine}{base.StackTrace}";
+        $"--- remote stack trace ({RemoteType}) ---{Environment.NewLine}{RemoteStackTrace}{Environment.NewLine}" +
+        (RemoteInner is null ? "" : $"--- remote inner exception ---{Environment.NewLine}{RemoteInner}{Environment.NewLine}") +
+        $"--- local stack trace ---{Environment.NewLine}{base.StackTrace}";
 
     private static string Format(string type, string message, string? function, string? inputId) =>
         function is null

@@ -1,0 +1,250 @@
+using System.Linq;
+using Modal.Generators.Helpers;
+using Modal.Generators.Model;
+
+namespace Modal.Generators;
+
+public sealed partial class ModalGenerator
+{
+    internal static partial class Emitter
+    {
+        private static string EmitArgs(GenerationModel model)
+        {
+            var writer = StartAppClass(model);
+            writer.WriteLine("/// <summary>The argument records of the app's functions: what one call of each carries over the wire.</summary>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine("public static class ModalArgs");
+            writer.OpenBlock();
+            var first = true;
+            foreach (var function in model.Functions)
+            {
+                if (!first)
+                {
+                    writer.WriteLine();
+                }
+
+                first = false;
+                var fields = string.Join(", ", ValueParameters(function).Select(p => $"{p.CallerType} {Id(p.Name)}"));
+                writer.WriteLine($"/// <summary>The arguments of function '{function.Name}'.</summary>");
+                writer.WriteLine(GeneratedCode);
+                writer.WriteLine(fields.Length == 0
+                    ? $"{Accessibility(function)} sealed record {function.Identifier}Args;"
+                    : $"{Accessibility(function)} sealed record {function.Identifier}Args({fields});");
+            }
+
+            writer.CloseBlock();
+            return CloseAppClass(model, writer);
+        }
+
+        private static string EmitHandles(GenerationModel model)
+        {
+            var writer = StartAppClass(model);
+            writer.WriteLine("/// <summary>Typed handles of the app's functions: call them remotely, map over inputs, or spawn them.</summary>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine("public static class Functions");
+            writer.OpenBlock();
+            foreach (var function in model.Functions)
+            {
+                writer.WriteLine($"/// <summary>The function '{function.Name}' (<see cref=\"{model.App.FullyQualifiedName}.{function.MethodName}\"/>).</summary>");
+                writer.WriteLine($"{Accessibility(function)} static {function.Identifier}Handle {function.Identifier} {{ get; }} = new {function.Identifier}Handle();");
+                writer.WriteLine();
+            }
+
+            var first = true;
+            foreach (var function in model.Functions)
+            {
+                if (!first)
+                {
+                    writer.WriteLine();
+                }
+
+                first = false;
+                EmitHandle(writer, model, function);
+            }
+
+            writer.CloseBlock();
+            return CloseAppClass(model, writer);
+        }
+
+        private static void EmitHandle(SourceWriter writer, GenerationModel model, FunctionModel function)
+        {
+            var args = Parser.ArgsRecordName(model.App, function);
+            var result = function.ResultType;
+            var values = ValueParameters(function).ToList();
+            var name = $"{function.Identifier}Handle";
+
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine(Hidden);
+            writer.WriteLine($"{Accessibility(function)} sealed class {name} : global::Modal.FunctionHandle<{args}, {result}>");
+            writer.OpenBlock();
+            writer.WriteLine($"internal {name}()");
+            writer.WriteLine($"    : base({Literal(model.App.Name)}, {Literal(function.Name)})");
+            writer.OpenBlock();
+            writer.CloseBlock();
+            writer.WriteLine();
+
+            var newArgs = $"new {args}({string.Join(", ", values.Select(p => Id(p.Name)))})";
+            var callerParameters = string.Join("", values.Select(p =>
+                $"{p.CallerType} {Id(p.Name)}{(p.HasDefault && p.BatchItemType is null ? " = " + p.DefaultLiteral : "")}, "));
+
+            // remote
+            var remoteReturn = function.HasResult ? $"{Task}<{result}>" : Task;
+            writer.WriteLine("/// <summary>Runs the function remotely and returns its result.</summary>");
+            writer.WriteLine($"public {remoteReturn} RemoteAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
+            writer.WriteLine($"    RemoteCoreAsync({newArgs}, cancellationToken);");
+            writer.WriteLine();
+
+            // local
+            EmitLocal(writer, model, function);
+
+            if (values.Count > 0)
+            {
+                EmitMaps(writer, function, args, result, values);
+            }
+
+            // spawn
+            writer.WriteLine("/// <summary>Starts the function without waiting; fetch the result later from the returned call.</summary>");
+            writer.WriteLine($"public {Task}<global::Modal.FunctionCall<{result}>> SpawnAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
+            writer.WriteLine($"    SpawnCoreAsync({newArgs}, cancellationToken);");
+
+            if (values.Count > 0)
+            {
+                EmitInputIterators(writer, args, result, values);
+            }
+
+            writer.CloseBlock();
+        }
+
+        private static void EmitLocal(SourceWriter writer, GenerationModel model, FunctionModel function)
+        {
+            var declared = string.Join(", ", function.Parameters.Select(p =>
+                $"{p.Type} {Id(p.Name)}{(p.HasDefault ? " = " + p.DefaultLiteral : "")}"));
+            var call = $"{model.App.FullyQualifiedName}.{Id(function.MethodName)}({string.Join(", ", function.Parameters.Select(p => Id(p.Name)))})";
+            var localName = function.IsAsync ? "LocalAsync" : "Local";
+            writer.WriteLine("/// <summary>Calls the function in this process, without the platform.</summary>");
+            writer.WriteLine($"public {function.ReturnType} {localName}({declared}) =>");
+            writer.WriteLine($"    {call};");
+            writer.WriteLine();
+        }
+
+        private static void EmitMaps(SourceWriter writer, FunctionModel function, string args, string result, System.Collections.Generic.List<ParameterModel> values)
+        {
+            var sequences = string.Join("", values.Select(p => $"{IEnumerable}<{p.CallerType}> {Id(p.Name)}, "));
+            var names = string.Join(", ", values.Select(p => Id(p.Name)));
+            var checks = string.Join("\n", values.Select(p => $"global::System.ArgumentNullException.ThrowIfNull({Id(p.Name)});"));
+            var zip = values.Count == 1 ? "every input" : "the inputs zipped, stopping at the shortest,";
+
+            writer.WriteLine($"/// <summary>Runs the function over {zip} in parallel containers; results follow input order unless <paramref name=\"orderOutputs\"/> is false. The first failure is thrown.</summary>");
+            writer.WriteLine($"public {IAsyncEnumerable}<{result}> MapAsync({sequences}bool orderOutputs = true, {CancellationToken} cancellationToken = default)");
+            writer.OpenBlock();
+            writer.WriteLine(checks);
+            writer.WriteLine($"return MapCoreAsync(ZipInputs({names}), orderOutputs, cancellationToken);");
+            writer.CloseBlock();
+            writer.WriteLine();
+
+            writer.WriteLine("/// <summary>Like MapAsync; with <paramref name=\"returnExceptions\"/> true a failed input yields its error as a value instead of ending the map.</summary>");
+            writer.WriteLine($"public {IAsyncEnumerable}<global::Modal.FunctionResult<{result}>> MapAsync({sequences}bool returnExceptions, bool orderOutputs = true, {CancellationToken} cancellationToken = default)");
+            writer.OpenBlock();
+            writer.WriteLine(checks);
+            writer.WriteLine("return returnExceptions");
+            writer.WriteLine($"    ? MapResultsCoreAsync(ZipInputs({names}), orderOutputs, cancellationToken)");
+            writer.WriteLine($"    : AsResults(MapCoreAsync(ZipInputs({names}), orderOutputs, cancellationToken), cancellationToken);");
+            writer.CloseBlock();
+            writer.WriteLine();
+
+            if (values.Count == 1)
+            {
+                var p = values[0];
+                writer.WriteLine("/// <summary>Runs the function over an asynchronous source of inputs; results follow input order unless <paramref name=\"orderOutputs\"/> is false.</summary>");
+                writer.WriteLine($"public {IAsyncEnumerable}<{result}> MapAsync({IAsyncEnumerable}<{p.CallerType}> {Id(p.Name)}, bool orderOutputs = true, {CancellationToken} cancellationToken = default)");
+                writer.OpenBlock();
+                writer.WriteLine(checks);
+                writer.WriteLine($"return MapCoreAsync(ZipInputsAsync({Id(p.Name)}, cancellationToken), orderOutputs, cancellationToken);");
+                writer.CloseBlock();
+                writer.WriteLine();
+            }
+            else
+            {
+                writer.WriteLine("/// <summary>Runs the function once per tuple of arguments; results follow input order unless <paramref name=\"orderOutputs\"/> is false.</summary>");
+                writer.WriteLine($"public {IAsyncEnumerable}<{result}> StarmapAsync({IEnumerable}<{TupleType(values)}> inputs, bool orderOutputs = true, {CancellationToken} cancellationToken = default)");
+                writer.OpenBlock();
+                writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+                writer.WriteLine("return MapCoreAsync(StarInputs(inputs), orderOutputs, cancellationToken);");
+                writer.CloseBlock();
+                writer.WriteLine();
+            }
+
+            writer.WriteLine("/// <summary>Submits every input without waiting for results (fire and forget); returns once all are accepted.</summary>");
+            writer.WriteLine($"public {Task} SpawnMapAsync({sequences}{CancellationToken} cancellationToken = default)");
+            writer.OpenBlock();
+            writer.WriteLine(checks);
+            writer.WriteLine($"return SpawnMapCoreAsync(ZipInputs({names}), cancellationToken);");
+            writer.CloseBlock();
+            writer.WriteLine();
+            _ = function;
+            _ = args;
+        }
+
+        private static void EmitInputIterators(SourceWriter writer, string args, string result, System.Collections.Generic.List<ParameterModel> values)
+        {
+            writer.WriteLine();
+            var sequences = string.Join(", ", values.Select(p => $"{IEnumerable}<{p.CallerType}> {Id(p.Name)}"));
+            writer.WriteLine($"private static {IEnumerable}<{args}> ZipInputs({sequences})");
+            writer.OpenBlock();
+            for (var i = 0; i < values.Count; i++)
+            {
+                writer.WriteLine($"using var __e{i} = {Id(values[i].Name)}.GetEnumerator();");
+            }
+
+            writer.WriteLine($"while ({string.Join(" && ", values.Select((_, i) => $"__e{i}.MoveNext()"))})");
+            writer.OpenBlock();
+            writer.WriteLine($"yield return new {args}({string.Join(", ", values.Select((_, i) => $"__e{i}.Current"))});");
+            writer.CloseBlock();
+            writer.CloseBlock();
+
+            if (values.Count == 1)
+            {
+                var p = values[0];
+                writer.WriteLine();
+                writer.WriteLine($"private static async {IAsyncEnumerable}<{args}> ZipInputsAsync({IAsyncEnumerable}<{p.CallerType}> {Id(p.Name)}, [global::System.Runtime.CompilerServices.EnumeratorCancellation] {CancellationToken} cancellationToken = default)");
+                writer.OpenBlock();
+                writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.ConfigureAwait({AsyncEnumerableExtensions}.WithCancellation({Id(p.Name)}, cancellationToken), false))");
+                writer.OpenBlock();
+                writer.WriteLine($"yield return new {args}(__item);");
+                writer.CloseBlock();
+                writer.CloseBlock();
+            }
+            else
+            {
+                writer.WriteLine();
+                writer.WriteLine($"private static {IEnumerable}<{args}> StarInputs({IEnumerable}<{TupleType(values)}> inputs)");
+                writer.OpenBlock();
+                writer.WriteLine("foreach (var __input in inputs)");
+                writer.OpenBlock();
+                writer.WriteLine($"yield return new {args}({string.Join(", ", values.Select((_, i) => $"__input.Item{i + 1}"))});");
+                writer.CloseBlock();
+                writer.CloseBlock();
+            }
+
+            writer.WriteLine();
+            writer.WriteLine($"private static async {IAsyncEnumerable}<global::Modal.FunctionResult<{result}>> AsResults({IAsyncEnumerable}<{result}> results, [global::System.Runtime.CompilerServices.EnumeratorCancellation] {CancellationToken} cancellationToken = default)");
+            writer.OpenBlock();
+            writer.WriteLine($"await foreach (var __result in {AsyncEnumerableExtensions}.ConfigureAwait({AsyncEnumerableExtensions}.WithCancellation(results, cancellationToken), false))");
+            writer.OpenBlock();
+            writer.WriteLine($"yield return new global::Modal.FunctionResult<{result}>(__result);");
+            writer.CloseBlock();
+            writer.CloseBlock();
+        }
+
+        /// <summary>The starmap tuple, with the parameter names as element names where C# allows them.</summary>
+        private static string TupleType(System.Collections.Generic.List<ParameterModel> values)
+        {
+            var named = values.All(p => !IsReservedTupleName(p.Name));
+            return "(" + string.Join(", ", values.Select(p => named ? $"{p.CallerType} {Id(p.Name)}" : p.CallerType)) + ")";
+        }
+
+        private static bool IsReservedTupleName(string name) =>
+            name is "Rest" or "ToString" or "GetHashCode" or "Equals" or "GetType" or "CompareTo" ||
+            (name.StartsWith("Item", System.StringComparison.Ordinal) && name.Length > 4 && name.Substring(4).All(char.IsDigit));
+    }
+}

@@ -1,0 +1,216 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Modal.Generators.Diagnostics;
+using Modal.Generators.Helpers;
+using Modal.Generators.Model;
+
+namespace Modal.Generators;
+
+public sealed partial class ModalGenerator
+{
+    internal sealed partial class Parser
+    {
+        /// <summary>
+        /// Reads the settings a function's attributes state. Only named arguments the user wrote count, so a setting left
+        /// out stays null and the platform's default applies.
+        /// </summary>
+        private SettingsModel ParseSettings(
+            IMethodSymbol method,
+            AttributeData function,
+            AttributeData app,
+            string functionName,
+            LocationInfo? location,
+            CancellationToken cancellationToken)
+        {
+            var retries = NamedInt(function, "Retries") is int fixedRetries
+                ? new RetriesModel(fixedRetries, 1.0, 1.0, 1.0)
+                : null;
+            if (FindAttribute(method, "RetriesAttribute") is { } retriesAttribute)
+            {
+                if (retries is not null)
+                {
+                    Report(Descriptors.ConflictingSettings, location, functionName, "sets both Retries = ... and [Retries]; keep one of them");
+                }
+
+                retries = new RetriesModel(
+                    retriesAttribute.ConstructorArguments.FirstOrDefault().Value as int? ?? 0,
+                    NamedDouble(retriesAttribute, "BackoffCoefficient") ?? 2.0,
+                    NamedDouble(retriesAttribute, "InitialDelay") ?? 1.0,
+                    NamedDouble(retriesAttribute, "MaxDelay") ?? 60.0);
+            }
+
+            ConcurrencyModel? concurrency = null;
+            if (FindAttribute(method, "ConcurrentAttribute") is { } concurrent)
+            {
+                concurrency = new ConcurrencyModel(NamedInt(concurrent, "MaxInputs") ?? 0, NamedInt(concurrent, "TargetInputs"));
+            }
+
+            BatchingModel? batching = null;
+            if (FindAttribute(method, "BatchedAttribute") is { } batched)
+            {
+                batching = new BatchingModel(NamedInt(batched, "MaxBatchSize") ?? 0, NamedInt(batched, "WaitMs") ?? 0);
+            }
+
+            ClusterModel? cluster = null;
+            if (FindAttribute(method, "ClusteredAttribute") is { } clustered)
+            {
+                cluster = new ClusterModel(NamedInt(clustered, "Size") ?? 0, NamedBool(clustered, "Rdma") ?? false);
+            }
+
+            var schedule = ParseSchedule(method, functionName, location);
+            var web = ParseWeb(method, functionName, location);
+
+            var imageMember = NamedString(function, "Image") ?? NamedString(app, "Image");
+            var image = imageMember is null ? null : ParseImage(method.ContainingType, imageMember, location, cancellationToken);
+
+            var secrets = NamedStrings(app, "Secrets").Concat(NamedStrings(function, "Secrets")).ToList();
+
+            var volumes = new List<VolumeModel>();
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (IsModalType(attribute.AttributeClass, "VolumeAttribute") && attribute.ConstructorArguments.Length == 2)
+                {
+                    volumes.Add(new VolumeModel(
+                        attribute.ConstructorArguments[0].Value as string ?? "",
+                        attribute.ConstructorArguments[1].Value as string ?? ""));
+                }
+            }
+
+            return new SettingsModel
+            {
+                Gpu = NamedString(function, "Gpu"),
+                Cpu = NamedDouble(function, "Cpu"),
+                CpuLimit = NamedDouble(function, "CpuLimit"),
+                MemoryMiB = NamedInt(function, "Memory"),
+                MemoryLimitMiB = NamedInt(function, "MemoryLimit"),
+                EphemeralDiskMiB = NamedInt(function, "EphemeralDisk"),
+                TimeoutSeconds = NamedInt(function, "Timeout"),
+                StartupTimeoutSeconds = NamedInt(function, "StartupTimeout"),
+                Retries = retries,
+                MinContainers = NamedInt(function, "MinContainers"),
+                MaxContainers = NamedInt(function, "MaxContainers"),
+                BufferContainers = NamedInt(function, "BufferContainers"),
+                ScaledownWindowSeconds = NamedInt(function, "ScaledownWindow"),
+                MaxInputs = NamedInt(function, "MaxInputs"),
+                Concurrency = concurrency,
+                Batching = batching,
+                Cluster = cluster,
+                Schedule = schedule,
+                Web = web,
+                Image = image,
+                Secrets = secrets.Count == 0 ? null : secrets.ToEquatableArray(),
+                Volumes = volumes.Count == 0 ? null : volumes.ToEquatableArray(),
+                Region = NamedString(function, "Region"),
+                Cloud = NamedString(function, "Cloud"),
+                RestrictModalAccess = NamedBool(function, "RestrictModalAccess"),
+                BlockNetwork = NamedBool(function, "BlockNetwork"),
+            };
+        }
+
+        private ScheduleModel? ParseSchedule(IMethodSymbol method, string functionName, LocationInfo? location)
+        {
+            var period = FindAttribute(method, "PeriodAttribute");
+            var cron = FindAttribute(method, "CronAttribute");
+            if (period is not null && cron is not null)
+            {
+                Report(Descriptors.ConflictingSettings, location, functionName, "has both [Period] and [Cron]; a function has one schedule");
+            }
+
+            if (period is not null)
+            {
+                var seconds = ((NamedInt(period, "Days") ?? 0) * 86400.0) + ((NamedInt(period, "Hours") ?? 0) * 3600.0) +
+                    ((NamedInt(period, "Minutes") ?? 0) * 60.0) + (NamedDouble(period, "Seconds") ?? 0);
+                return new ScheduleModel("period", seconds, null, null);
+            }
+
+            if (cron is not null)
+            {
+                return new ScheduleModel(
+                    "cron",
+                    null,
+                    cron.ConstructorArguments.FirstOrDefault().Value as string ?? "",
+                    NamedString(cron, "TimeZone"));
+            }
+
+            return null;
+        }
+
+        private WebModel? ParseWeb(IMethodSymbol method, string functionName, LocationInfo? location)
+        {
+            var endpoint = FindAttribute(method, "WebEndpointAttribute");
+            var app = FindAttribute(method, "WebAppAttribute");
+            var server = FindAttribute(method, "WebServerAttribute");
+            if ((endpoint is null ? 0 : 1) + (app is null ? 0 : 1) + (server is null ? 0 : 1) > 1)
+            {
+                Report(Descriptors.ConflictingSettings, location, functionName, "has more than one of [WebEndpoint], [WebApp] and [WebServer]; keep one");
+            }
+
+            if (endpoint is not null)
+            {
+                return new WebModel("endpoint", NamedString(endpoint, "Method"), NamedBool(endpoint, "Docs"), NamedString(endpoint, "Label"), NamedBool(endpoint, "RequiresProxyAuth"), null, null);
+            }
+
+            if (app is not null)
+            {
+                return new WebModel("app", null, null, NamedString(app, "Label"), NamedBool(app, "RequiresProxyAuth"), null, null);
+            }
+
+            if (server is not null)
+            {
+                return new WebModel(
+                    "server",
+                    null,
+                    null,
+                    NamedString(server, "Label"),
+                    NamedBool(server, "RequiresProxyAuth"),
+                    server.ConstructorArguments.FirstOrDefault().Value as int?,
+                    NamedDouble(server, "StartupTimeout"));
+            }
+
+            return null;
+        }
+
+        private static TypedConstant? Named(AttributeData attribute, string name)
+        {
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == name)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
+        internal static string? NamedString(AttributeData attribute, string name) => Named(attribute, name)?.Value as string;
+
+        internal static int? NamedInt(AttributeData attribute, string name) => Named(attribute, name)?.Value is int value ? value : null;
+
+        internal static bool? NamedBool(AttributeData attribute, string name) => Named(attribute, name)?.Value is bool value ? value : null;
+
+        internal static double? NamedDouble(AttributeData attribute, string name) => Named(attribute, name)?.Value switch
+        {
+            double d => d,
+            float f => f,
+            int i => i,
+            _ => null,
+        };
+
+        internal static IEnumerable<string> NamedStrings(AttributeData attribute, string name)
+        {
+            if (Named(attribute, name) is { Kind: TypedConstantKind.Array } array)
+            {
+                foreach (var value in array.Values)
+                {
+                    if (value.Value is string s)
+                    {
+                        yield return s;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,489 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Modal.Generators.Diagnostics;
+using Modal.Generators.Helpers;
+using Modal.Generators.Model;
+
+namespace Modal.Generators;
+
+public sealed partial class ModalGenerator
+{
+    /// <summary>
+    /// Turns symbols into models. It serves the generator and, later, the analyzers: the diagnostics sink is optional,
+    /// and without one the parser only decides whether a model can be built. Each rule lives here once.
+    /// </summary>
+    internal sealed partial class Parser
+    {
+        internal const string ModalNamespace = "Modal";
+        private const string NilType = "global::MessagePack.Nil";
+        private static readonly string[] ReservedHandleParameterNames = ["orderOutputs", "returnExceptions", "cancellationToken"];
+
+        private readonly Compilation _compilation;
+        private readonly ICollection<DiagnosticInfo>? _diagnostics;
+
+        public Parser(Compilation compilation, ICollection<DiagnosticInfo>? diagnostics = null)
+        {
+            _compilation = compilation;
+            _diagnostics = diagnostics;
+        }
+
+        private int _errorCount;
+
+        /// <summary>True once any error was found, whether or not a sink records it.</summary>
+        public bool HasErrors => _errorCount > 0;
+
+        public static ParseResult<AppModel> ParseApp(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            var parser = new Parser(context.SemanticModel.Compilation, diagnostics);
+            var model = parser.ParseApp((INamedTypeSymbol)context.TargetSymbol, context.Attributes[0], cancellationToken);
+            return new ParseResult<AppModel>(model, diagnostics.ToEquatableArray());
+        }
+
+        public static ParseResult<FunctionModel> ParseFunction(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            var parser = new Parser(context.SemanticModel.Compilation, diagnostics);
+            var model = parser.ParseFunction((IMethodSymbol)context.TargetSymbol, context.Attributes[0], cancellationToken);
+            return new ParseResult<FunctionModel>(model, diagnostics.ToEquatableArray());
+        }
+
+        public static ParseResult<EntrypointModel> ParseEntrypoint(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            var parser = new Parser(context.SemanticModel.Compilation, diagnostics);
+            var model = parser.ParseEntrypoint((IMethodSymbol)context.TargetSymbol, cancellationToken);
+            return new ParseResult<EntrypointModel>(model, diagnostics.ToEquatableArray());
+        }
+
+        public static EquatableArray<DiagnosticInfo> ParseCls(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var diagnostics = new List<DiagnosticInfo>();
+            new Parser(context.SemanticModel.Compilation, diagnostics).ReportCls((INamedTypeSymbol)context.TargetSymbol);
+            return diagnostics.ToEquatableArray();
+        }
+
+        public AppModel? ParseApp(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var location = LocationInfo.From(type);
+            var problem = AppClassProblem(type);
+            if (problem is not null)
+            {
+                Report(Descriptors.InvalidAppClass, location, type.Name, problem);
+                return null;
+            }
+
+            var name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                Report(Descriptors.InvalidAppClass, location, type.Name, "its app name is empty; write [App(\"my-app\")]");
+                return null;
+            }
+
+            var ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
+            return new AppModel(name!, ns, type.Name, TypeNames.Annotated(type), location);
+        }
+
+        public FunctionModel? ParseFunction(IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var location = LocationInfo.From(method);
+            var app = method.ContainingType;
+            var appAttribute = FindAttribute(app, "AppAttribute");
+            if (appAttribute is null)
+            {
+                Report(Descriptors.FunctionNotInApp, location, method.Name, app.Name);
+                return null;
+            }
+
+            if (AppClassProblem(app) is not null)
+            {
+                // The app stage reports the class itself; its functions cannot be emitted into it.
+                _errorCount++;
+                return null;
+            }
+
+            var errorsAtStart = _errorCount;
+
+            if (!method.IsStatic)
+            {
+                Report(Descriptors.FunctionNotStatic, location, method.Name);
+            }
+
+            if (method.IsGenericMethod)
+            {
+                Report(Descriptors.GenericFunction, location, method.Name);
+            }
+
+            var name = NamedString(attribute, "Name") ?? method.Name;
+            var batched = FindAttribute(method, "BatchedAttribute");
+            var parameters = ParseParameters(method, name, batched is not null, location);
+            var (shape, resultType, asyncItemType) = ClassifyReturn(method.ReturnType);
+
+            string? batchResultCollection = null;
+            if (batched is not null && resultType is not null)
+            {
+                var itemType = BatchItemType(resultType, out batchResultCollection);
+                if (itemType is null)
+                {
+                    Report(Descriptors.InvalidBatchedSignature, location, method.Name, $"returns {resultType.ToDisplayString()}");
+                }
+                else
+                {
+                    resultType = itemType;
+                }
+            }
+            else if (batched is not null)
+            {
+                Report(Descriptors.InvalidBatchedSignature, location, method.Name, "returns nothing");
+            }
+
+            var settings = ParseSettings(method, attribute, appAttribute, name, location, cancellationToken);
+
+            var collector = new TypeCollector(this, location);
+            var rootPath = $"{app.Name}.{method.Name}";
+            var isPublic = IsEffectivelyPublic(app);
+            foreach (var parameter in method.Parameters)
+            {
+                if (IsCancellationToken(parameter.Type))
+                {
+                    continue;
+                }
+
+                var type = batched is not null ? BatchItemType(parameter.Type, out _) ?? parameter.Type : parameter.Type;
+                collector.Collect(type, $"{rootPath} parameter '{parameter.Name}'");
+                isPublic &= IsEffectivelyPublic(type);
+            }
+
+            string resultTypeName;
+            string manifestReturnType;
+            if (resultType is null)
+            {
+                resultTypeName = NilType;
+                manifestReturnType = "void";
+            }
+            else
+            {
+                collector.Collect(resultType, $"{rootPath} return value");
+                isPublic &= IsEffectivelyPublic(resultType);
+                resultTypeName = TypeNames.Annotated(resultType);
+                manifestReturnType = resultTypeName;
+                if (shape == ResultShape.AsyncEnumerable)
+                {
+                    // A generator's items travel together as one list until the wire carries streams.
+                    resultTypeName = $"global::System.Collections.Generic.List<{resultTypeName}>";
+                    collector.AddListOf(resultType);
+                }
+            }
+
+            if (_errorCount > errorsAtStart)
+            {
+                return null;
+            }
+
+            return new FunctionModel(
+                TypeNames.Annotated(app),
+                name,
+                TypeNames.ToIdentifier(name),
+                method.Name,
+                $"{TypeNames.Unqualified(app)}.{name}",
+                parameters,
+                shape,
+                TypeNames.Annotated(method.ReturnType),
+                resultTypeName,
+                manifestReturnType,
+                asyncItemType is null ? null : TypeNames.Annotated(asyncItemType),
+                batchResultCollection,
+                isPublic,
+                settings,
+                collector.Types,
+                location);
+        }
+
+        public EntrypointModel? ParseEntrypoint(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var location = LocationInfo.From(method);
+            if (FindAttribute(method.ContainingType, "AppAttribute") is null)
+            {
+                Report(Descriptors.InvalidEntrypoint, location, method.Name, $"is declared in '{method.ContainingType.Name}', which is not marked [App]; move it into the app class");
+                return null;
+            }
+
+            if (!method.IsStatic || method.IsGenericMethod)
+            {
+                Report(Descriptors.InvalidEntrypoint, location, method.Name, "must be a static, non-generic method");
+                return null;
+            }
+
+            var (shape, resultType, _) = ClassifyReturn(method.ReturnType);
+            if (shape == ResultShape.AsyncEnumerable)
+            {
+                Report(Descriptors.InvalidEntrypoint, location, method.Name, $"returns {method.ReturnType.ToDisplayString()}; return void, Task or a value");
+                return null;
+            }
+
+            var parameters = new List<EntrypointParameterModel>();
+            var valueParameters = method.Parameters.Where(p => !IsCancellationToken(p.Type)).ToList();
+            var takesRaw = valueParameters.Count == 1 && valueParameters[0].Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_String };
+            var ok = true;
+            foreach (var parameter in method.Parameters)
+            {
+                var type = TypeNames.Annotated(parameter.Type);
+                var defaultLiteral = TypeNames.DefaultLiteral(parameter);
+                if (parameter.RefKind != RefKind.None)
+                {
+                    Report(Descriptors.UnsupportedEntrypointParameter, location, method.Name, parameter.Name, $"{parameter.RefKind.ToString().ToLowerInvariant()} {parameter.Type.ToDisplayString()}");
+                    ok = false;
+                    continue;
+                }
+
+                if (IsCancellationToken(parameter.Type))
+                {
+                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, "", null, "token", defaultLiteral));
+                }
+                else if (takesRaw)
+                {
+                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, "", null, "raw", defaultLiteral));
+                }
+                else if (parameter.Type.SpecialType == SpecialType.System_Boolean)
+                {
+                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, TypeNames.ToKebabCase(parameter.Name), null, "flag", defaultLiteral));
+                }
+                else if (EntrypointParser(parameter.Type) is { } parserExpression)
+                {
+                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, TypeNames.ToKebabCase(parameter.Name), parserExpression, "option", defaultLiteral));
+                }
+                else
+                {
+                    Report(Descriptors.UnsupportedEntrypointParameter, location, method.Name, parameter.Name, parameter.Type.ToDisplayString());
+                    ok = false;
+                }
+            }
+
+            _ = resultType;
+            return ok ? new EntrypointModel(TypeNames.Annotated(method.ContainingType), method.Name, shape, takesRaw, parameters.ToEquatableArray(), location) : null;
+        }
+
+        public void ReportCls(INamedTypeSymbol type) =>
+            Report(Descriptors.ClsNotSupported, LocationInfo.From(type), type.Name);
+
+        private EquatableArray<ParameterModel> ParseParameters(IMethodSymbol method, string functionName, bool batched, LocationInfo? location)
+        {
+            var parameters = new List<ParameterModel>();
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.RefKind != RefKind.None)
+                {
+                    Report(Descriptors.ByRefParameter, location, functionName, parameter.Name, parameter.RefKind.ToString().ToLowerInvariant());
+                    continue;
+                }
+
+                var isToken = IsCancellationToken(parameter.Type);
+                if (!isToken && ReservedHandleParameterNames.Contains(parameter.Name))
+                {
+                    Report(Descriptors.ReservedParameterName, location, functionName, parameter.Name);
+                }
+
+                string? itemType = null;
+                string? collection = null;
+                if (batched && !isToken)
+                {
+                    var item = BatchItemType(parameter.Type, out collection);
+                    if (item is null)
+                    {
+                        Report(Descriptors.InvalidBatchedSignature, location, functionName, $"takes parameter '{parameter.Name}' of type {parameter.Type.ToDisplayString()}");
+                    }
+                    else
+                    {
+                        itemType = TypeNames.Annotated(item);
+                    }
+                }
+
+                parameters.Add(new ParameterModel(
+                    parameter.Name,
+                    TypeNames.Annotated(parameter.Type),
+                    TypeNames.DefaultLiteral(parameter),
+                    isToken,
+                    itemType,
+                    collection));
+            }
+
+            return parameters.ToEquatableArray();
+        }
+
+        /// <summary>
+        /// Splits a return type into its shape and the type a caller receives (null when there is none); for a generator,
+        /// also its item type.
+        /// </summary>
+        private static (ResultShape Shape, ITypeSymbol? Result, ITypeSymbol? Item) ClassifyReturn(ITypeSymbol returnType)
+        {
+            if (returnType.SpecialType == SpecialType.System_Void)
+            {
+                return (ResultShape.Void, null, null);
+            }
+
+            if (returnType is INamedTypeSymbol named)
+            {
+                var ns = named.ContainingNamespace?.ToDisplayString();
+                if (ns == "System.Threading.Tasks")
+                {
+                    switch (named.MetadataName)
+                    {
+                        case "Task": return (ResultShape.Task, null, null);
+                        case "ValueTask": return (ResultShape.ValueTask, null, null);
+                        case "Task`1": return (ResultShape.TaskOfT, named.TypeArguments[0], null);
+                        case "ValueTask`1": return (ResultShape.ValueTaskOfT, named.TypeArguments[0], null);
+                    }
+                }
+
+                if (ns == "System.Collections.Generic" && named.MetadataName == "IAsyncEnumerable`1")
+                {
+                    return (ResultShape.AsyncEnumerable, named.TypeArguments[0], named.TypeArguments[0]);
+                }
+            }
+
+            return (ResultShape.Value, returnType, null);
+        }
+
+        /// <summary>The element type of a list a [Batched] function takes or returns, and how to build one.</summary>
+        private static ITypeSymbol? BatchItemType(ITypeSymbol type, out string? collection)
+        {
+            collection = null;
+            if (type is IArrayTypeSymbol { Rank: 1 } array)
+            {
+                collection = "array";
+                return array.ElementType;
+            }
+
+            if (type is INamedTypeSymbol { IsGenericType: true } named &&
+                named.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" &&
+                named.MetadataName is "List`1" or "IList`1" or "IReadOnlyList`1")
+            {
+                collection = "list";
+                return named.TypeArguments[0];
+            }
+
+            return null;
+        }
+
+        private static string? EntrypointParser(ITypeSymbol type)
+        {
+            const string parsers = "global::Modal.Entrypoints.EntrypointParsers";
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                var inner = EntrypointParser(nullable.TypeArguments[0]);
+                return inner is null ? null : $"{parsers}.Nullable({inner})";
+            }
+
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                return $"{parsers}.Enum<{TypeNames.Annotated(type)}>()";
+            }
+
+            return type.SpecialType switch
+            {
+                SpecialType.System_String => $"{parsers}.String",
+                SpecialType.System_Boolean => $"{parsers}.Boolean",
+                SpecialType.System_SByte => $"{parsers}.SByte",
+                SpecialType.System_Byte => $"{parsers}.Byte",
+                SpecialType.System_Int16 => $"{parsers}.Int16",
+                SpecialType.System_UInt16 => $"{parsers}.UInt16",
+                SpecialType.System_Int32 => $"{parsers}.Int32",
+                SpecialType.System_UInt32 => $"{parsers}.UInt32",
+                SpecialType.System_Int64 => $"{parsers}.Int64",
+                SpecialType.System_UInt64 => $"{parsers}.UInt64",
+                SpecialType.System_Single => $"{parsers}.Single",
+                SpecialType.System_Double => $"{parsers}.Double",
+                SpecialType.System_Decimal => $"{parsers}.Decimal",
+                _ => null,
+            };
+        }
+
+        private static string? AppClassProblem(INamedTypeSymbol type)
+        {
+            if (type.ContainingType is not null)
+            {
+                return "it is nested in another type";
+            }
+
+            if (!type.IsStatic)
+            {
+                return "add the 'static' modifier";
+            }
+
+            if (type.IsGenericType)
+            {
+                return "remove its type parameters";
+            }
+
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is ClassDeclarationSyntax declaration &&
+                    !declaration.Modifiers.Any(m => m.Text == "partial"))
+                {
+                    return "add the 'partial' modifier so the generated members can join it";
+                }
+            }
+
+            return null;
+        }
+
+        internal static bool IsCancellationToken(ITypeSymbol type) =>
+            type is INamedTypeSymbol { Name: "CancellationToken" } named &&
+            named.ContainingNamespace?.ToDisplayString() == "System.Threading";
+
+        internal static AttributeData? FindAttribute(ISymbol symbol, string name)
+        {
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                if (IsModalType(attribute.AttributeClass, name))
+                {
+                    return attribute;
+                }
+            }
+
+            return null;
+        }
+
+        internal static bool IsModalType(ITypeSymbol? type, string name) =>
+            type is not null && type.Name == name && type.ContainingType is null &&
+            type.ContainingNamespace is { Name: ModalNamespace, ContainingNamespace.IsGlobalNamespace: true };
+
+        private static bool IsEffectivelyPublic(ITypeSymbol type)
+        {
+            switch (type)
+            {
+                case IArrayTypeSymbol array:
+                    return IsEffectivelyPublic(array.ElementType);
+                case INamedTypeSymbol named:
+                    for (ISymbol? current = named; current is INamedTypeSymbol t; current = t.ContainingType)
+                    {
+                        if (t.DeclaredAccessibility != Accessibility.Public)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return named.TypeArguments.All(IsEffectivelyPublic);
+                default:
+                    return true;
+            }
+        }
+
+        private void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] args)
+        {
+            if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+            {
+                _errorCount++;
+            }
+
+            _diagnostics?.Add(DiagnosticInfo.Create(descriptor, location, args));
+        }
+    }
+}

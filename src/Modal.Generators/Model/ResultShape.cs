@@ -1,0 +1,15 @@
+namespace Modal.Generators.Model;
+
+/// <summary>How a user method hands back its result; decides whether the invoker awaits and what the handle returns.</summary>
+internal enum ResultShape
+{
+    Void,
+    Value,
+    Task,
+    TaskOfT,
+    ValueTask,
+    ValueTaskOfT,
+
+    /// <summary>An <c>IAsyncEnumerable&lt;T&gt;</c> (a generator function).</summary>
+    AsyncEnumerable,
+}

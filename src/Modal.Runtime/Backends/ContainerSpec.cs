@@ -1,0 +1,22 @@
+namespace Modal.Backends;
+
+/// <summary>What a backend needs to start one container task for a function.</summary>
+public sealed record ContainerSpec
+{
+    /// <summary>The task id (<c>ta-…</c>) the container says hello with.</summary>
+    public required string TaskId { get; init; }
+
+    /// <summary>The secret the container presents in <c>x-modal-task-token</c>.</summary>
+    public required string TaskToken { get; init; }
+
+    public required string AppId { get; init; }
+
+    public required string AppName { get; init; }
+
+    public required string FunctionId { get; init; }
+
+    public required string FunctionName { get; init; }
+
+    /// <summary>Environment variables of the container (MODAL_SERVER_URL, MODAL_TASK_ID, MODAL_TASK_TOKEN, …).</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+}

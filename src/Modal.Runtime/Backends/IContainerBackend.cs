@@ -1,0 +1,29 @@
+using System.Threading.Channels;
+using Modal.Manifest;
+
+namespace Modal.Backends;
+
+/// <summary>
+/// Runs container tasks for the control plane: local processes by default, Docker or a cluster later. The scheduler
+/// decides how many tasks each function gets; a backend only starts them, stops them and reports when they end.
+/// </summary>
+public interface IContainerBackend : IAsyncDisposable
+{
+    /// <summary>The backend's name in messages, e.g. <c>local</c>.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Refuses an app this backend cannot run as asked: throws <see cref="InvalidError"/> naming every setting of every
+    /// function it does not honour, or what is missing to run anything at all.
+    /// </summary>
+    void Validate(string appName, IReadOnlyList<FunctionManifest> functions);
+
+    /// <summary>Starts a task. The task's end, including a failed start, is reported on <see cref="Exits"/>.</summary>
+    Task StartAsync(ContainerSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Stops a task: asks it to exit, waits a grace period, then kills it. Unknown or ended tasks are ignored.</summary>
+    Task StopAsync(string taskId, CancellationToken cancellationToken);
+
+    /// <summary>Every task that ended, once each.</summary>
+    ChannelReader<ContainerExit> Exits { get; }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Modal.Backends;
+using Modal.Scheduling;
+
+namespace Modal.ControlPlane;
+
+/// <summary>Settings of a control plane.</summary>
+public sealed record ControlPlaneOptions
+{
+    /// <summary>Directory for the SQLite database (<c>state.db</c>) and the blob store (<c>blobs/</c>).</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>
+    /// Path of Modal.Worker.dll that the local-process backend starts; null uses <c>MODAL_WORKER_PATH</c>, then the file
+    /// next to Modal.Runtime.dll.
+    /// </summary>
+    public string? WorkerPath { get; init; }
+
+    /// <summary>The container backend; null runs containers as local processes (<see cref="LocalProcessBackend"/>).</summary>
+    public IContainerBackend? Backend { get; init; }
+
+    /// <summary>Containers per function when the function does not set maxContainers.</summary>
+    public int DefaultMaxContainers { get; init; } = Math.Max(2, System.Environment.ProcessorCount);
+
+    /// <summary>The environment of apps that do not name one (<c>MODAL_ENVIRONMENT</c>).</summary>
+    public string Environment { get; init; } = "main";
+
+    /// <summary>The clock: deadlines, heartbeats, scale-down and result expiry all read it, so tests can move time.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Platform logs; null logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>A container that sends no heartbeat (or any other call) for this long is counted dead.</summary>
+    public TimeSpan ContainerHeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a container may take to say hello when its function sets no startupTimeout.</summary>
+    public TimeSpan ContainerStartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>An ephemeral app whose client sends no AppHeartbeat for this long is stopped.</summary>
+    public TimeSpan AppHeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long past an input's deadline the control plane waits for the container to report the timeout itself
+    /// before it stops the container.
+    /// </summary>
+    public TimeSpan InputTimeoutGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a stopped container gets to exit before it is killed.</summary>
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Period of the maintenance tick: scale-down, liveness, heartbeats of apps, expiry.</summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a completed synchronous call stays answerable by FunctionGetOutputs and FunctionCallGetInfo.</summary>
+    public TimeSpan SyncCallRetention { get; init; } = TimeSpan.FromMinutes(10);
+
+    internal QueueLimits QueueLimits { get; init; } = QueueLimits.Default;
+}

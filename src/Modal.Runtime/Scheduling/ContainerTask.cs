@@ -1,0 +1,61 @@
+using System.Threading.Channels;
+using Modal.Protocol;
+
+namespace Modal.Scheduling;
+
+/// <summary>
+/// One container task of a function, as the scheduler sees it. Everything but <see cref="LastSeenMs"/> changes only under
+/// the owning function's lock.
+/// </summary>
+internal sealed class ContainerTask(string taskId, string token, FunctionRuntime function, long createdAtMs)
+{
+    private long _lastSeenMs = createdAtMs;
+
+    public string TaskId { get; } = taskId;
+
+    public string Token { get; } = token;
+
+    public FunctionRuntime Function { get; } = function;
+
+    public long CreatedAtMs { get; } = createdAtMs;
+
+    public ContainerPhase Phase { get; set; } = ContainerPhase.Starting;
+
+    public int? Pid { get; set; }
+
+    /// <summary>Inputs the container said it can take now and has not been sent yet.</summary>
+    public int Credits { get; set; }
+
+    /// <summary>Inputs sent and not yet answered, by input id.</summary>
+    public Dictionary<string, InputRecord> Assigned { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Inputs sent over the container's life, for max_inputs.</summary>
+    public int Served { get; set; }
+
+    /// <summary>Reached max_inputs: takes nothing new and shuts down once its inputs are answered.</summary>
+    public bool Retiring { get; set; }
+
+    /// <summary>Closed its input stream: it finishes what it has and exits.</summary>
+    public bool Draining { get; set; }
+
+    public bool ShutdownRequested { get; set; }
+
+    public long IdleSinceMs { get; set; } = createdAtMs;
+
+    /// <summary>Cancelled input ids not yet told to the container (heartbeat replies carry them).</summary>
+    public List<string>? PendingCancels { get; set; }
+
+    /// <summary>The open input stream's outbound queue; null until the container opens ContainerGetInputs.</summary>
+    public Channel<ContainerGetInputsResponse>? Outbound { get; set; }
+
+    /// <summary>Last time the container called the control plane (any RPC); read without the lock.</summary>
+    public long LastSeenMs => Volatile.Read(ref _lastSeenMs);
+
+    /// <summary>Can be sent a new input now.</summary>
+    public bool CanTakeInput => Phase == ContainerPhase.Ready && Outbound is not null && Credits > 0 && !Retiring && !Draining && !ShutdownRequested;
+
+    /// <summary>Counts toward the pool's capacity for new work.</summary>
+    public bool IsActive => Phase != ContainerPhase.Exited && !Retiring && !Draining && !ShutdownRequested;
+
+    public void Seen(long nowMs) => Volatile.Write(ref _lastSeenMs, nowMs);
+}

@@ -1,0 +1,783 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Modal.ControlPlane;
+using Modal.Manifest;
+using Modal.Protocol;
+using Modal.Rules;
+
+namespace Modal.Scheduling;
+
+/// <summary>
+/// One function's scheduling state: its input queue with the reference's limits, its containers with their credits and
+/// assigned inputs, its retry policy and its autoscaler. Every change happens under one lock; inputs are handed to a
+/// container by writing to that container's stream queue, so a waiting container gets an input the moment it is queued.
+/// Work that must not run under the lock (storage, backend calls, timers) is returned as <see cref="SchedulingEffects"/>.
+/// </summary>
+internal sealed class FunctionRuntime
+{
+    /// <summary>Containers that exit before saying hello this many times in a row fail the function's pending inputs.</summary>
+    public const int StartFailureLimit = 3;
+
+    private static readonly TimeSpan StartFailureCooldown = TimeSpan.FromSeconds(30);
+
+    private readonly object _gate = new();
+    private readonly List<ContainerTask> _containers = [];
+    private readonly HashSet<InputRecord> _waitingRetry = [];
+    private readonly QueueLimits _limits;
+    private readonly long _heartbeatTimeoutMs;
+    private readonly long _timeoutGraceMs;
+    private Queue<InputRecord> _pending = new();
+    private int _pendingSync;
+    private int _pendingSpawned;
+    private int _running;
+    private int _nextContainer;
+    private int _startFailures;
+    private long _startCooldownUntilMs;
+    private bool _stopped;
+
+    public FunctionRuntime(string functionId, RunningApp app, FunctionManifest manifest, ControlPlaneOptions options)
+    {
+        FunctionId = functionId;
+        App = app;
+        Manifest = manifest;
+        ManifestJson = JsonSerializer.Serialize(manifest, AppManifest.JsonOptions);
+        Retry = RetryPolicy.From(manifest.Retries);
+        Autoscaler = AutoscalerSettings.From(manifest, options.DefaultMaxContainers);
+        TimeoutMs = (manifest.TimeoutSeconds ?? ModalLimits.DefaultTimeoutSeconds) * 1000L;
+        StartupTimeoutMs = manifest.StartupTimeoutSeconds is { } startup ? startup * 1000L : (long)options.ContainerStartupTimeout.TotalMilliseconds;
+        MaxConcurrentInputs = Math.Max(1, manifest.Concurrency?.MaxInputs ?? 1);
+        MaxInputsPerContainer = manifest.MaxInputs ?? 0;
+        _limits = options.QueueLimits;
+        _heartbeatTimeoutMs = (long)options.ContainerHeartbeatTimeout.TotalMilliseconds;
+        _timeoutGraceMs = (long)options.InputTimeoutGrace.TotalMilliseconds;
+    }
+
+    public string FunctionId { get; }
+
+    public string Name => Manifest.Name;
+
+    public RunningApp App { get; }
+
+    public FunctionManifest Manifest { get; }
+
+    /// <summary>The manifest entry as JSON, as ContainerHello and FunctionGet return it.</summary>
+    public string ManifestJson { get; }
+
+    public RetryPolicy Retry { get; }
+
+    public AutoscalerSettings Autoscaler { get; }
+
+    public long TimeoutMs { get; }
+
+    public long StartupTimeoutMs { get; }
+
+    /// <summary>Slots of one container (concurrency maxInputs, or 1).</summary>
+    public int MaxConcurrentInputs { get; }
+
+    /// <summary>Inputs a container serves before it is replaced; 0 for no limit.</summary>
+    public int MaxInputsPerContainer { get; }
+
+    public bool IsStopped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopped;
+            }
+        }
+    }
+
+    public FunctionCounts Counts()
+    {
+        lock (_gate)
+        {
+            return new FunctionCounts(
+                _pendingSync,
+                _pendingSpawned,
+                _running,
+                _waitingRetry.Count,
+                _containers.Count,
+                _containers.Count(c => c.IsActive));
+        }
+    }
+
+    public List<ContainerTask> Containers()
+    {
+        lock (_gate)
+        {
+            return [.. _containers];
+        }
+    }
+
+    /// <summary>
+    /// Reserves queue room for <paramref name="count"/> new inputs, or refuses them all with
+    /// <see cref="ResourceExhaustedError"/> when they would pass a limit. Nothing is queued yet, so a refusal loses nothing.
+    /// </summary>
+    public void Reserve(int count, bool spawned)
+    {
+        lock (_gate)
+        {
+            EnsureRunningLocked();
+            if (spawned)
+            {
+                if (_pendingSpawned + count > _limits.MaxPendingSpawned)
+                {
+                    throw Exhausted(
+                        $"Function '{Name}' has {N(_pendingSpawned)} spawned inputs waiting for a container; {N(count)} more would pass " +
+                        $"the limit of {N(_limits.MaxPendingSpawned)} pending spawned inputs per function.", count);
+                }
+
+                _pendingSpawned += count;
+                return;
+            }
+
+            if (_pendingSync + count > _limits.MaxPending)
+            {
+                throw Exhausted(
+                    $"Function '{Name}' has {N(_pendingSync)} inputs waiting for a container; {N(count)} more would pass the limit of " +
+                    $"{N(_limits.MaxPending)} pending inputs per function.", count);
+            }
+
+            if (_pendingSync + _running + count > _limits.MaxTotal)
+            {
+                throw Exhausted(
+                    $"Function '{Name}' has {N(_pendingSync + _running)} inputs pending or running; {N(count)} more would pass the limit of " +
+                    $"{N(_limits.MaxTotal)} total inputs per function.", count);
+            }
+
+            _pendingSync += count;
+        }
+    }
+
+    /// <summary>Gives back a reservation whose inputs could not be stored.</summary>
+    public void Unreserve(int count, bool spawned)
+    {
+        lock (_gate)
+        {
+            if (spawned)
+            {
+                _pendingSpawned -= count;
+            }
+            else
+            {
+                _pendingSync -= count;
+            }
+        }
+    }
+
+    /// <summary>Queues inputs that <see cref="Reserve"/> made room for, hands what it can to containers, and scales up.</summary>
+    public void EnqueueReserved(IReadOnlyList<InputRecord> inputs, long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                foreach (var input in inputs)
+                {
+                    DecrementPendingLocked(input);
+                    FinalizeLocked(input, PlatformResults.Terminated(StoppedMessage()), effects);
+                }
+
+                return;
+            }
+
+            foreach (var input in inputs)
+            {
+                input.Status = InputStatus.Pending;
+                _pending.Enqueue(input);
+            }
+
+            DispatchLocked(nowMs);
+            ScaleUpLocked(nowMs, effects);
+        }
+    }
+
+    /// <summary>Queues inputs accepted before a restart: they were inside the limits then, so they are not checked again.</summary>
+    public void EnqueueRecovered(IReadOnlyList<InputRecord> inputs, long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            foreach (var input in inputs)
+            {
+                IncrementPendingLocked(input);
+            }
+        }
+
+        EnqueueReserved(inputs, nowMs, effects);
+    }
+
+    /// <summary>Puts an input whose retry backoff ended back in the queue.</summary>
+    public void Requeue(InputRecord input, long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            if (!_waitingRetry.Remove(input) || input.Status != InputStatus.RetryWaiting)
+            {
+                return;
+            }
+
+            if (_stopped)
+            {
+                FinalizeLocked(input, PlatformResults.Terminated(StoppedMessage()), effects);
+                return;
+            }
+
+            input.Status = InputStatus.Pending;
+            IncrementPendingLocked(input);
+            _pending.Enqueue(input);
+            DispatchLocked(nowMs);
+            ScaleUpLocked(nowMs, effects);
+        }
+    }
+
+    /// <summary>Starts the containers the autoscaler wants now (minContainers at app start).</summary>
+    public void Scale(long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            ScaleUpLocked(nowMs, effects);
+        }
+    }
+
+    public void Hello(ContainerTask container, int pid, long nowMs)
+    {
+        lock (_gate)
+        {
+            EnsureLiveLocked(container);
+            container.Phase = ContainerPhase.Ready;
+            container.Pid = pid;
+            container.Seen(nowMs);
+            container.IdleSinceMs = nowMs;
+            _startFailures = 0;
+        }
+    }
+
+    /// <summary>Opens the container's input stream; the channel carries what the stream writes.</summary>
+    public Channel<ContainerGetInputsResponse> OpenStream(ContainerTask container, long nowMs)
+    {
+        lock (_gate)
+        {
+            EnsureLiveLocked(container);
+            if (container.Outbound is not null)
+            {
+                throw new InvalidError($"Container {container.TaskId} already has an input stream open; a container opens ContainerGetInputs once.");
+            }
+
+            if (container.Phase == ContainerPhase.Starting)
+            {
+                container.Phase = ContainerPhase.Ready;
+                _startFailures = 0;
+            }
+
+            container.Seen(nowMs);
+            // Writes happen under this function's lock, so there is one writer at a time.
+            var channel = Channel.CreateUnbounded<ContainerGetInputsResponse>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            container.Outbound = channel;
+            if (container.ShutdownRequested)
+            {
+                channel.Writer.TryWrite(new ContainerGetInputsResponse { Shutdown = true });
+                channel.Writer.TryComplete();
+            }
+
+            return channel;
+        }
+    }
+
+    public void AddCredits(ContainerTask container, int credits, long nowMs)
+    {
+        lock (_gate)
+        {
+            if (container.Phase == ContainerPhase.Exited || container.Draining)
+            {
+                return;
+            }
+
+            container.Credits += credits;
+            DispatchLocked(nowMs);
+        }
+    }
+
+    /// <summary>
+    /// The container's input stream ended. A clean end means the container is draining (it finishes what it has and exits);
+    /// a broken stream means it is gone, and its inputs are retried or terminated.
+    /// </summary>
+    public void CloseStream(ContainerTask container, bool broken, long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            if (container.Phase == ContainerPhase.Exited)
+            {
+                return;
+            }
+
+            if (broken && !container.ShutdownRequested)
+            {
+                LoseLocked(container, "its input stream to the control plane broke", nowMs, effects);
+                effects.AddStop(container);
+                return;
+            }
+
+            container.Draining = true;
+            container.Credits = 0;
+            container.Outbound?.Writer.TryComplete();
+            ScaleUpLocked(nowMs, effects);
+        }
+    }
+
+    /// <summary>Takes a container's outputs: final ones are delivered, failures retried per the policy, stale ones dropped.</summary>
+    public void CompleteOutputs(ContainerTask container, IEnumerable<ContainerOutput> outputs, long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            foreach (var output in outputs)
+            {
+                // An output for an input this container no longer holds (re-queued after a broken stream, or a duplicate
+                // send) must not become a second final output.
+                if (!container.Assigned.TryGetValue(output.InputId, out var input) || input.RetryCount != output.RetryCount)
+                {
+                    continue;
+                }
+
+                container.Assigned.Remove(output.InputId);
+                _running--;
+                input.Container = null;
+                SettleLocked(input, output.Result ?? new FunctionResult { Status = ResultStatus.Unspecified }, effects);
+            }
+
+            if (container.Assigned.Count == 0)
+            {
+                container.IdleSinceMs = nowMs;
+                if ((container.Retiring || container.Draining) && container.Phase != ContainerPhase.Exited)
+                {
+                    RequestShutdownLocked(container, effects);
+                }
+            }
+        }
+    }
+
+    /// <summary>The container is gone (exited, killed, unreachable): its inputs are retried or terminated.</summary>
+    public void Lose(ContainerTask container, string reason, long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            LoseLocked(container, reason, nowMs, effects);
+        }
+    }
+
+    /// <summary>Cancellations to tell the container, and whether it should shut down.</summary>
+    public (List<string>? CancelInputIds, bool Shutdown) Heartbeat(ContainerTask container, long nowMs)
+    {
+        lock (_gate)
+        {
+            EnsureLiveLocked(container);
+            container.Seen(nowMs);
+            var cancels = container.PendingCancels;
+            container.PendingCancels = null;
+            return (cancels, container.ShutdownRequested);
+        }
+    }
+
+    /// <summary>
+    /// Cancels inputs: queued and backing-off ones end now as CANCELLED; running ones are told to their container in its
+    /// next heartbeat, or their containers are stopped when <paramref name="terminateContainers"/> is set.
+    /// </summary>
+    public void Cancel(IReadOnlyList<InputRecord> inputs, bool terminateContainers, long nowMs, SchedulingEffects effects)
+    {
+        const string message = "The input was cancelled (FunctionCallCancel) before it finished.";
+        lock (_gate)
+        {
+            var removedPending = false;
+            HashSet<ContainerTask>? terminate = null;
+            foreach (var input in inputs)
+            {
+                switch (input.Status)
+                {
+                    case InputStatus.Pending:
+                        DecrementPendingLocked(input);
+                        FinalizeLocked(input, PlatformResults.Cancelled(message), effects);
+                        removedPending = true;
+                        break;
+                    case InputStatus.RetryWaiting:
+                        _waitingRetry.Remove(input);
+                        FinalizeLocked(input, PlatformResults.Cancelled(message), effects);
+                        break;
+                    case InputStatus.Running when input.Container is { } container:
+                        input.CancelRequested = true;
+                        (container.PendingCancels ??= []).Add(input.InputId);
+                        if (terminateContainers)
+                        {
+                            (terminate ??= []).Add(container);
+                        }
+
+                        break;
+                }
+            }
+
+            if (removedPending)
+            {
+                _pending = new Queue<InputRecord>(_pending.Where(i => i.Status == InputStatus.Pending));
+            }
+
+            foreach (var container in terminate ?? [])
+            {
+                LoseLocked(container, "it was terminated by FunctionCallCancel", nowMs, effects);
+                effects.AddStop(container);
+            }
+        }
+    }
+
+    /// <summary>The app stopped: every unfinished input ends as TERMINATED and every container is shut down.</summary>
+    public void Stop(string message, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+            var result = PlatformResults.Terminated(message);
+            foreach (var input in _pending)
+            {
+                if (input.Status == InputStatus.Pending)
+                {
+                    FinalizeLocked(input, result, effects);
+                }
+            }
+
+            _pending.Clear();
+            _pendingSync = 0;
+            _pendingSpawned = 0;
+            foreach (var input in _waitingRetry)
+            {
+                FinalizeLocked(input, result, effects);
+            }
+
+            _waitingRetry.Clear();
+            foreach (var container in _containers)
+            {
+                foreach (var input in container.Assigned.Values)
+                {
+                    input.Container = null;
+                    FinalizeLocked(input, result, effects);
+                }
+
+                _running -= container.Assigned.Count;
+                container.Assigned.Clear();
+                RequestShutdownLocked(container, effects);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The periodic pass: containers that never connected, stopped heartbeating or hold an input far past its deadline are
+    /// stopped; idle containers past the scale-down window go when the pool is larger than the autoscaler wants; and the
+    /// pool is topped up to what it wants (minContainers, replacements).
+    /// </summary>
+    public void Maintain(long nowMs, bool checkDeadlines, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            foreach (var container in _containers.ToArray())
+            {
+                if (container.ShutdownRequested)
+                {
+                    continue;
+                }
+
+                if (container.Phase == ContainerPhase.Starting && nowMs - container.CreatedAtMs > StartupTimeoutMs)
+                {
+                    LoseLocked(container, $"it did not connect to the control plane within {Seconds(StartupTimeoutMs)} of starting", nowMs, effects);
+                    effects.AddStop(container);
+                }
+                else if (container.Phase == ContainerPhase.Ready && nowMs - container.LastSeenMs > _heartbeatTimeoutMs)
+                {
+                    LoseLocked(container, $"it sent no heartbeat for {Seconds(_heartbeatTimeoutMs)}", nowMs, effects);
+                    effects.AddStop(container);
+                }
+                else if (checkDeadlines && container.Phase == ContainerPhase.Ready && HasStuckInputLocked(container, nowMs))
+                {
+                    LoseLocked(container, "an input ran past its timeout and the container did not stop it", nowMs, effects);
+                    effects.AddStop(container);
+                }
+            }
+
+            var desired = Autoscaler.DesiredContainers(_pendingSync + _pendingSpawned + _running);
+            var active = _containers.Count(c => c.IsActive);
+            if (active > desired)
+            {
+                var windowMs = (long)Autoscaler.ScaledownWindow.TotalMilliseconds;
+                foreach (var container in _containers.Where(c => c.IsActive && c.Phase == ContainerPhase.Ready && c.Assigned.Count == 0)
+                             .OrderBy(c => c.IdleSinceMs).ToList())
+                {
+                    if (active <= desired || nowMs - container.IdleSinceMs < windowMs)
+                    {
+                        break;
+                    }
+
+                    RequestShutdownLocked(container, effects);
+                    active--;
+                }
+            }
+
+            ScaleUpLocked(nowMs, effects);
+        }
+    }
+
+    private bool HasStuckInputLocked(ContainerTask container, long nowMs)
+    {
+        var stuck = false;
+        foreach (var input in container.Assigned.Values)
+        {
+            if (nowMs > input.DeadlineMs + _timeoutGraceMs)
+            {
+                input.TimedOutByServer = true;
+                stuck = true;
+            }
+        }
+
+        return stuck;
+    }
+
+    private void DispatchLocked(long nowMs)
+    {
+        while (_pending.Count > 0)
+        {
+            var container = NextContainerLocked();
+            if (container is null)
+            {
+                return;
+            }
+
+            var input = _pending.Dequeue();
+            if (input.Status != InputStatus.Pending)
+            {
+                continue;
+            }
+
+            DecrementPendingLocked(input);
+            _running++;
+            input.Status = InputStatus.Running;
+            input.Container = container;
+            input.DeadlineMs = nowMs + TimeoutMs;
+            container.Assigned[input.InputId] = input;
+            container.Credits--;
+            container.Served++;
+            if (MaxInputsPerContainer > 0 && container.Served >= MaxInputsPerContainer)
+            {
+                container.Retiring = true;
+            }
+
+            container.Outbound!.Writer.TryWrite(new ContainerGetInputsResponse { Inputs = { input.ToContainerInput() } });
+        }
+    }
+
+    private ContainerTask? NextContainerLocked()
+    {
+        var count = _containers.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var index = (_nextContainer + i) % count;
+            var container = _containers[index];
+            if (container.CanTakeInput)
+            {
+                // Round robin, so one container's spare credits do not starve the others of work.
+                _nextContainer = (index + 1) % count;
+                return container;
+            }
+        }
+
+        return null;
+    }
+
+    private void ScaleUpLocked(long nowMs, SchedulingEffects effects)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        var inflight = _pendingSync + _pendingSpawned + _running;
+        if (inflight == 0 && nowMs < _startCooldownUntilMs)
+        {
+            // Containers just failed to start repeatedly; do not keep a crashing warm pool spinning without work.
+            return;
+        }
+
+        var desired = Autoscaler.DesiredContainers(inflight);
+        var active = _containers.Count(c => c.IsActive);
+        for (; active < desired; active++)
+        {
+            var container = new ContainerTask(IdGenerator.New("ta"), IdGenerator.NewToken(), this, nowMs);
+            _containers.Add(container);
+            effects.AddStart(container);
+        }
+    }
+
+    private void SettleLocked(InputRecord input, FunctionResult result, SchedulingEffects effects)
+    {
+        var final = result.Status is ResultStatus.Success or ResultStatus.Cancelled or ResultStatus.Terminated
+            || input.CancelRequested
+            || !Retry.ShouldRetry(input.RetryCount);
+        if (final)
+        {
+            FinalizeLocked(input, result, effects);
+            return;
+        }
+
+        var delay = Retry.DelayAfter(input.RetryCount);
+        input.RetryCount++;
+        input.Status = InputStatus.RetryWaiting;
+        input.TimedOutByServer = false;
+        input.CancelRequested = false;
+        _waitingRetry.Add(input);
+        effects.AddRetry(input, delay);
+    }
+
+    private static void FinalizeLocked(InputRecord input, FunctionResult result, SchedulingEffects effects)
+    {
+        input.Status = InputStatus.Done;
+        input.Container = null;
+        effects.AddFinal(input, result);
+    }
+
+    private void LoseLocked(ContainerTask container, string reason, long nowMs, SchedulingEffects effects)
+    {
+        if (container.Phase == ContainerPhase.Exited)
+        {
+            return;
+        }
+
+        var connected = container.Phase == ContainerPhase.Ready;
+        container.Phase = ContainerPhase.Exited;
+        container.Credits = 0;
+        container.Outbound?.Writer.TryComplete();
+        _containers.Remove(container);
+        if (!connected && !container.ShutdownRequested)
+        {
+            _startFailures++;
+        }
+
+        foreach (var input in container.Assigned.Values)
+        {
+            _running--;
+            input.Container = null;
+            if (input.CancelRequested)
+            {
+                FinalizeLocked(input, PlatformResults.Cancelled("The input was cancelled (FunctionCallCancel) before it finished."), effects);
+            }
+            else if (input.TimedOutByServer)
+            {
+                SettleLocked(input, PlatformResults.Timeout(
+                    $"Function '{Name}' ran past its timeout of {Seconds(TimeoutMs)} on input {input.InputId} and its container " +
+                    $"{container.TaskId} did not stop it, so the control plane stopped the container. Raise the function's Timeout if it needs longer."), effects);
+            }
+            else
+            {
+                SettleLocked(input, PlatformResults.Terminated(
+                    $"The container {container.TaskId} running input {input.InputId} of function '{Name}' was lost ({reason}) before the input " +
+                    $"finished, and the function has no retries left (maxRetries={Retry.MaxRetries}). Set Retries on the function to retry such inputs."), effects);
+            }
+        }
+
+        container.Assigned.Clear();
+
+        if (_startFailures >= StartFailureLimit)
+        {
+            FailPendingLocked(
+                $"Containers for function '{Name}' stopped {_startFailures} times in a row before connecting to the control plane " +
+                $"(last: {reason}). The worker's output above says why; fix that and call the function again.", nowMs, effects);
+        }
+
+        ScaleUpLocked(nowMs, effects);
+    }
+
+    private void FailPendingLocked(string message, long nowMs, SchedulingEffects effects)
+    {
+        var result = PlatformResults.InitFailure(message);
+        foreach (var input in _pending)
+        {
+            if (input.Status == InputStatus.Pending)
+            {
+                DecrementPendingLocked(input);
+                FinalizeLocked(input, result, effects);
+            }
+        }
+
+        _pending.Clear();
+        _startFailures = 0;
+        _startCooldownUntilMs = nowMs + (long)StartFailureCooldown.TotalMilliseconds;
+    }
+
+    private static void RequestShutdownLocked(ContainerTask container, SchedulingEffects effects)
+    {
+        if (container.ShutdownRequested || container.Phase == ContainerPhase.Exited)
+        {
+            return;
+        }
+
+        container.ShutdownRequested = true;
+        container.Credits = 0;
+        if (container.Outbound is { } outbound)
+        {
+            outbound.Writer.TryWrite(new ContainerGetInputsResponse { Shutdown = true });
+            outbound.Writer.TryComplete();
+        }
+
+        effects.AddStop(container);
+    }
+
+    private void IncrementPendingLocked(InputRecord input)
+    {
+        if (input.IsSpawned)
+        {
+            _pendingSpawned++;
+        }
+        else
+        {
+            _pendingSync++;
+        }
+    }
+
+    private void DecrementPendingLocked(InputRecord input)
+    {
+        if (input.IsSpawned)
+        {
+            _pendingSpawned--;
+        }
+        else
+        {
+            _pendingSync--;
+        }
+    }
+
+    private void EnsureRunningLocked()
+    {
+        if (_stopped)
+        {
+            throw new NotFoundError(StoppedMessage());
+        }
+    }
+
+    private static void EnsureLiveLocked(ContainerTask container)
+    {
+        if (container.Phase == ContainerPhase.Exited)
+        {
+            throw new AuthError($"Container {container.TaskId} was stopped by the control plane; it must exit.");
+        }
+    }
+
+    private string StoppedMessage() =>
+        $"The app '{App.Name}' ({App.AppId}) of function '{Name}' was stopped. Run or deploy the app again to call its functions.";
+
+    private static ResourceExhaustedError Exhausted(string situation, int count) => new(
+        $"{situation} The chunk of {N(count)} input(s) was refused whole and nothing from it was queued; inputs accepted earlier are unaffected. " +
+        "Retry later, once the function has worked through its backlog.");
+
+    private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Seconds(long milliseconds) => $"{(milliseconds / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)} s";
+}

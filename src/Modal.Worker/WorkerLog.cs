@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace Modal.Worker;
+
+/// <summary>
+/// Platform diagnostics, written straight to the process's stderr with a <c>[modal-worker ta-…]</c> prefix so they never
+/// mix with (or get prefixed like) the user's own output. Quiet unless something is wrong or MODAL_WORKER_VERBOSE is set.
+/// </summary>
+internal sealed class WorkerLog
+{
+    private readonly TextWriter _stderr;
+    private readonly string _prefix;
+    private readonly bool _verbose;
+
+    public WorkerLog(string taskId, bool verbose)
+    {
+        _stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
+        _prefix = $"[modal-worker {taskId}] ";
+        _verbose = verbose;
+    }
+
+    public void Error(string message) => Write(message);
+
+    public void Info(string message)
+    {
+        if (_verbose)
+        {
+            Write(message);
+        }
+    }
+
+    private void Write(string message)
+    {
+        lock (_stderr)
+        {
+            _stderr.WriteLine(_prefix + message);
+        }
+    }
+}
