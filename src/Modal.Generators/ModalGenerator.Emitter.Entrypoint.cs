@@ -30,10 +30,10 @@ public sealed partial class ModalGenerator
                             writer.WriteLine($"var {local} = __cli.Flag({Literal(parameter.OptionName)}, {parameter.DefaultLiteral ?? "false"});");
                             break;
                         case "option" when parameter.HasDefault:
-                            writer.WriteLine($"var {local} = __cli.Optional<{parameter.Type}>({Literal(parameter.OptionName)}, {parameter.ParserExpression}, {parameter.DefaultLiteral});");
+                            writer.WriteLine($"var {local} = __cli.Optional<{parameter.OptionType}>({Literal(parameter.OptionName)}, {parameter.ParserExpression}, {parameter.DefaultLiteral});");
                             break;
                         case "option":
-                            writer.WriteLine($"var {local} = __cli.Required<{parameter.Type}>({Literal(parameter.OptionName)}, {parameter.ParserExpression});");
+                            writer.WriteLine($"var {local} = __cli.Required<{parameter.OptionType}>({Literal(parameter.OptionName)}, {parameter.ParserExpression});");
                             break;
                     }
                 }

@@ -99,7 +99,7 @@ public sealed partial class ModalGenerator
 
             if (values.Count > 0)
             {
-                EmitMaps(writer, function, args, result, values);
+                EmitMaps(writer, result, values);
             }
 
             // spawn
@@ -127,7 +127,7 @@ public sealed partial class ModalGenerator
             writer.WriteLine();
         }
 
-        private static void EmitMaps(SourceWriter writer, FunctionModel function, string args, string result, System.Collections.Generic.List<ParameterModel> values)
+        private static void EmitMaps(SourceWriter writer, string result, System.Collections.Generic.List<ParameterModel> values)
         {
             var sequences = string.Join("", values.Select(p => $"{IEnumerable}<{p.CallerType}> {Id(p.Name)}, "));
             var names = string.Join(", ", values.Select(p => Id(p.Name)));
@@ -181,8 +181,6 @@ public sealed partial class ModalGenerator
             writer.WriteLine($"return SpawnMapCoreAsync(ZipInputs({names}), cancellationToken);");
             writer.CloseBlock();
             writer.WriteLine();
-            _ = function;
-            _ = args;
         }
 
         private static void EmitInputIterators(SourceWriter writer, string args, string result, System.Collections.Generic.List<ParameterModel> values)
@@ -208,7 +206,7 @@ public sealed partial class ModalGenerator
                 writer.WriteLine();
                 writer.WriteLine($"private static async {IAsyncEnumerable}<{args}> ZipInputsAsync({IAsyncEnumerable}<{p.CallerType}> {Id(p.Name)}, [global::System.Runtime.CompilerServices.EnumeratorCancellation] {CancellationToken} cancellationToken = default)");
                 writer.OpenBlock();
-                writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.ConfigureAwait({AsyncEnumerableExtensions}.WithCancellation({Id(p.Name)}, cancellationToken), false))");
+                writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.WithCancellation({Id(p.Name)}, cancellationToken).ConfigureAwait(false))");
                 writer.OpenBlock();
                 writer.WriteLine($"yield return new {args}(__item);");
                 writer.CloseBlock();
@@ -229,7 +227,7 @@ public sealed partial class ModalGenerator
             writer.WriteLine();
             writer.WriteLine($"private static async {IAsyncEnumerable}<global::Modal.FunctionResult<{result}>> AsResults({IAsyncEnumerable}<{result}> results, [global::System.Runtime.CompilerServices.EnumeratorCancellation] {CancellationToken} cancellationToken = default)");
             writer.OpenBlock();
-            writer.WriteLine($"await foreach (var __result in {AsyncEnumerableExtensions}.ConfigureAwait({AsyncEnumerableExtensions}.WithCancellation(results, cancellationToken), false))");
+            writer.WriteLine($"await foreach (var __result in {AsyncEnumerableExtensions}.WithCancellation(results, cancellationToken).ConfigureAwait(false))");
             writer.OpenBlock();
             writer.WriteLine($"yield return new global::Modal.FunctionResult<{result}>(__result);");
             writer.CloseBlock();

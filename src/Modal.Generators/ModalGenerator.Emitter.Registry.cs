@@ -31,7 +31,7 @@ public sealed partial class ModalGenerator
             writer.WriteLine("public sealed class ModalRegistry : global::Modal.Dispatch.IModalRegistry");
             writer.OpenBlock();
             writer.WriteLine("/// <summary>The build manifest; the build writes it to modal.manifest.json by reading this constant from the assembly's metadata.</summary>");
-            writer.WriteLine($"public const string ManifestJsonConstant = @\"{ManifestJson(model).Replace("\"", "\"\"")}\";");
+            writer.WriteLine($"public const string ManifestJsonConstant = {Literal(ManifestJson(model))};");
             writer.WriteLine();
             writer.WriteLine("""
                 private ModalRegistry()
@@ -124,7 +124,7 @@ public sealed partial class ModalGenerator
                     break;
                 case ResultShape.AsyncEnumerable:
                     writer.WriteLine($"var __result = new {function.ResultType}();");
-                    writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.ConfigureAwait({AsyncEnumerableExtensions}.WithCancellation({call}, context.CancellationToken), false))");
+                    writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.WithCancellation({call}, context.CancellationToken).ConfigureAwait(false))");
                     writer.OpenBlock();
                     writer.WriteLine("__result.Add(__item);");
                     writer.CloseBlock();

@@ -189,7 +189,7 @@ public sealed partial class ModalGenerator
             return new FunctionModel(
                 TypeNames.Annotated(app),
                 name,
-                TypeNames.ToIdentifier(name),
+                TypeNames.ToIdentifier(method.Name),
                 method.Name,
                 $"{TypeNames.Unqualified(app)}.{name}",
                 parameters,
@@ -221,7 +221,7 @@ public sealed partial class ModalGenerator
                 return null;
             }
 
-            var (shape, resultType, _) = ClassifyReturn(method.ReturnType);
+            var (shape, _, _) = ClassifyReturn(method.ReturnType);
             if (shape == ResultShape.AsyncEnumerable)
             {
                 Report(Descriptors.InvalidEntrypoint, location, method.Name, $"returns {method.ReturnType.ToDisplayString()}; return void, Task or a value");
@@ -235,7 +235,14 @@ public sealed partial class ModalGenerator
             foreach (var parameter in method.Parameters)
             {
                 var type = TypeNames.Annotated(parameter.Type);
+                var optionType = TypeNames.Annotated(parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
                 var defaultLiteral = TypeNames.DefaultLiteral(parameter);
+                if (defaultLiteral == "default" && parameter.Type.IsReferenceType)
+                {
+                    // The option parser reads the non-nullable type; an absent option still yields the null default.
+                    defaultLiteral = "default!";
+                }
+
                 if (parameter.RefKind != RefKind.None)
                 {
                     Report(Descriptors.UnsupportedEntrypointParameter, location, method.Name, parameter.Name, $"{parameter.RefKind.ToString().ToLowerInvariant()} {parameter.Type.ToDisplayString()}");
@@ -245,19 +252,19 @@ public sealed partial class ModalGenerator
 
                 if (IsCancellationToken(parameter.Type))
                 {
-                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, "", null, "token", defaultLiteral));
+                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, optionType, "", null, "token", defaultLiteral));
                 }
                 else if (takesRaw)
                 {
-                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, "", null, "raw", defaultLiteral));
+                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, optionType, "", null, "raw", defaultLiteral));
                 }
                 else if (parameter.Type.SpecialType == SpecialType.System_Boolean)
                 {
-                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, TypeNames.ToKebabCase(parameter.Name), null, "flag", defaultLiteral));
+                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, optionType, TypeNames.ToKebabCase(parameter.Name), null, "flag", defaultLiteral));
                 }
                 else if (EntrypointParser(parameter.Type) is { } parserExpression)
                 {
-                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, TypeNames.ToKebabCase(parameter.Name), parserExpression, "option", defaultLiteral));
+                    parameters.Add(new EntrypointParameterModel(parameter.Name, type, optionType, TypeNames.ToKebabCase(parameter.Name), parserExpression, "option", defaultLiteral));
                 }
                 else
                 {
@@ -266,7 +273,6 @@ public sealed partial class ModalGenerator
                 }
             }
 
-            _ = resultType;
             return ok ? new EntrypointModel(TypeNames.Annotated(method.ContainingType), method.Name, shape, takesRaw, parameters.ToEquatableArray(), location) : null;
         }
 

@@ -37,11 +37,9 @@ internal sealed class ContainerWorker
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<Exception> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
-    private readonly int _maxInputs;
-    private int _creditsGranted;
-    private int _accepted;
-    private int _running;
+    private readonly InputSlots<RunningInput> _slots;
     private bool _draining;
+    private bool _firstInputSeen;
 
     public ContainerWorker(
         ContainerClient client,
@@ -59,12 +57,11 @@ internal sealed class ContainerWorker
         _log = log;
         _stdout = stdout;
         _stderr = stderr;
-        _maxInputs = hello.MaxInputs;
+        _slots = new InputSlots<RunningInput>(hello.MaxConcurrentInputs, hello.MaxInputs);
         _outputs = new OutputSender(client, ex => _fatal.TrySetResult(ex));
-        Slots = Math.Max(1, hello.MaxConcurrentInputs);
     }
 
-    public int Slots { get; }
+    public int Slots => _slots.Slots;
 
     /// <summary>Runs until shutdown, max_inputs or a lost control plane; returns the process exit code.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -82,7 +79,7 @@ internal sealed class ContainerWorker
         var creditWriter = WriteCreditsAsync(call.RequestStream);
         var reader = ReadInputsAsync(call.ResponseStream, stop.Token);
         var heartbeat = HeartbeatAsync(stop.Token);
-        GrantCredits(Slots);
+        GrantCredits();
 
         var drainOrFatal = await Task.WhenAny(_drainRequested.Task, _fatal.Task).ConfigureAwait(false);
         if (drainOrFatal == _fatal.Task)
@@ -145,6 +142,12 @@ internal sealed class ContainerWorker
             while (await responses.MoveNext(cancellationToken).ConfigureAwait(false))
             {
                 var response = responses.Current;
+                if (!_firstInputSeen)
+                {
+                    _firstInputSeen = true;
+                    _log.Milestone("first input");
+                }
+
                 foreach (var input in response.Inputs)
                 {
                     Start(input);
@@ -175,7 +178,7 @@ internal sealed class ContainerWorker
             ContainerHeartbeatResponse response;
             try
             {
-                response = await _client.HeartbeatAsync(Volatile.Read(ref _running), cancellationToken).ConfigureAwait(false);
+                response = await _client.HeartbeatAsync(_slots.Held, cancellationToken).ConfigureAwait(false);
                 failures = 0;
             }
             catch (ModalException ex) when (ex is NotFoundError or AuthError)
@@ -210,29 +213,13 @@ internal sealed class ContainerWorker
         }
     }
 
-    private void GrantCredits(int credits)
+    private void GrantCredits()
     {
-        lock (_gate)
+        var credits = _slots.TakeCredits();
+        if (credits > 0)
         {
-            if (_draining)
-            {
-                return;
-            }
-
-            if (_maxInputs > 0)
-            {
-                credits = Math.Min(credits, _maxInputs - _creditsGranted);
-            }
-
-            if (credits <= 0)
-            {
-                return;
-            }
-
-            _creditsGranted += credits;
+            _credits.Writer.TryWrite(credits);
         }
-
-        _credits.Writer.TryWrite(credits);
     }
 
     public void RequestDrain(string reason)
@@ -247,6 +234,8 @@ internal sealed class ContainerWorker
             _draining = true;
         }
 
+        _slots.Close();
+
         _log.Info($"draining: {reason}");
         _drainRequested.TrySetResult();
         CheckIdle();
@@ -256,7 +245,7 @@ internal sealed class ContainerWorker
     {
         lock (_gate)
         {
-            if (_draining && _running == 0)
+            if (_draining && _slots.Held == 0)
             {
                 _idle.TrySetResult();
             }
@@ -266,14 +255,6 @@ internal sealed class ContainerWorker
     private void Start(ContainerInput input)
     {
         var running = new RunningInput(input);
-        bool reachedMax;
-        lock (_gate)
-        {
-            _running++;
-            _accepted++;
-            reachedMax = _maxInputs > 0 && _accepted >= _maxInputs;
-        }
-
         _active[input.InputId] = running;
         if (input.DeadlineMs > 0)
         {
@@ -289,17 +270,29 @@ internal sealed class ContainerWorker
             },
             (this, running));
 
-        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Item1.ExecuteAsync(state.Item2), (this, running), preferLocal: false);
-        if (reachedMax)
+        if (_slots.Accept(running))
         {
-            RequestDrain($"served max_inputs={_maxInputs}");
+            Dispatch(running);
         }
+
+        if (_slots.ReachedMaxInputs)
+        {
+            RequestDrain($"received every input max_inputs={_hello.MaxInputs} allows");
+        }
+    }
+
+    private void Dispatch(RunningInput running)
+    {
+        running.MarkStarted();
+        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Item1.ExecuteAsync(state.Item2), (this, running), preferLocal: false);
     }
 
     private async Task GiveUpAfterGraceAsync(RunningInput running)
     {
         await Task.Delay(CancellationGrace).ConfigureAwait(false);
-        if (!running.TryClaimReport())
+
+        // An input still waiting for a slot has not started; it reports its cancellation as soon as it gets one.
+        if (!running.Started || !running.TryClaimReport())
         {
             return;
         }
@@ -331,6 +324,11 @@ internal sealed class ContainerWorker
             if (_invoker is null)
             {
                 result = InitFailure(_initError!);
+            }
+            else if (running.Cancellation.IsCancellationRequested)
+            {
+                // Cancelled or timed out while it waited for a slot: do not start it at all.
+                throw new OperationCanceledException(running.Cancellation.Token);
             }
             else
             {
@@ -378,23 +376,24 @@ internal sealed class ContainerWorker
 
     private void Finish(RunningInput running, Protocol.FunctionResult result, bool refillSlot)
     {
+        var duration = Stopwatch.GetElapsedTime(running.StartedAt);
         _outputs.Enqueue(new ContainerOutput
         {
             InputId = running.Input.InputId,
             RetryCount = running.Input.RetryCount,
             Result = result,
-            DurationUs = (long)Stopwatch.GetElapsedTime(running.StartedAt).TotalMicroseconds,
+            DurationUs = (long)duration.TotalMicroseconds,
         });
         _active.TryRemove(running.Input.InputId, out _);
         running.Dispose();
-        lock (_gate)
+        if (_slots.Complete(duration.TotalMicroseconds) is { } next)
         {
-            _running--;
+            Dispatch(next);
         }
 
         if (refillSlot)
         {
-            GrantCredits(1);
+            GrantCredits();
         }
 
         CheckIdle();

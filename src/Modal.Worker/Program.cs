@@ -17,6 +17,7 @@ catch (InvalidError ex)
 }
 
 var log = new WorkerLog(options.TaskId, options.Verbose);
+log.Milestone("main");
 ContainerWorker? running = null;
 if (options.WatchStdin)
 {
@@ -37,6 +38,7 @@ try
 {
     using var client = new ContainerClient(options);
     var hello = await client.HelloAsync(CancellationToken.None);
+    log.Milestone("hello");
 
     FunctionInvoker? invoker = null;
     Exception? initError = null;
@@ -57,6 +59,7 @@ try
         log.Error($"could not load function '{hello.FunctionName}' from {Path.Combine(hello.ArtifactDir, hello.AssemblyFile)}: {ex.Message}");
     }
 
+    log.Milestone("app loaded");
     var encoding = new UTF8Encoding(false);
     var stdout = new PrefixedConsoleWriter(new StreamWriter(Console.OpenStandardOutput(), encoding), 0, hello.FunctionName);
     var stderr = new PrefixedConsoleWriter(new StreamWriter(Console.OpenStandardError(), encoding), 1, hello.FunctionName);

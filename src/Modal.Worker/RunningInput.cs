@@ -2,10 +2,11 @@ using Modal.Protocol;
 
 namespace Modal.Worker;
 
-/// <summary>One input while it runs: its cancellation, and a latch so exactly one output is reported for it.</summary>
+/// <summary>One input while the container holds it: its cancellation, and a latch so exactly one output is reported for it.</summary>
 internal sealed class RunningInput(ContainerInput input) : IDisposable
 {
     private int _reported;
+    private int _started;
 
     public ContainerInput Input { get; } = input;
 
@@ -14,7 +15,17 @@ internal sealed class RunningInput(ContainerInput input) : IDisposable
     /// <summary>Set before cancelling on the server's request, so a cancellation is not mistaken for a timeout.</summary>
     public bool CancelledByServer { get; private set; }
 
-    public long StartedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+    /// <summary>When the input got a slot and started running.</summary>
+    public long StartedAt { get; private set; }
+
+    /// <summary>False while the input waits for a slot.</summary>
+    public bool Started => Volatile.Read(ref _started) != 0;
+
+    public void MarkStarted()
+    {
+        StartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        Volatile.Write(ref _started, 1);
+    }
 
     public void CancelByServer()
     {

@@ -29,6 +29,16 @@ internal sealed class WorkerLog
         }
     }
 
+    /// <summary>Start-up milestones with the time since the process started, to see where a cold start goes.</summary>
+    public void Milestone(string name)
+    {
+        if (_verbose)
+        {
+            var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+            Write($"{name} at +{sinceStart.TotalMilliseconds:0} ms");
+        }
+    }
+
     private void Write(string message)
     {
         lock (_stderr)

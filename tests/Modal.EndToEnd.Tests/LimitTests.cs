@@ -1,8 +1,10 @@
 using Modal.ControlPlane;
 using Modal.Scheduling;
-using Modal.TestApp;
 
 namespace Modal.EndToEnd.Tests;
+
+using Modal.TestApp;
+using TestApp = Modal.TestApp.TestApp;
 
 /// <summary>A control plane with tiny queues, started on its own and joined through <see cref="ModalOptions.ServerUrl"/>.</summary>
 public sealed class SmallQueueFixture : IAsyncLifetime

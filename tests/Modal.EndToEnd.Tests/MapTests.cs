@@ -1,6 +1,7 @@
-using Modal.TestApp;
-
 namespace Modal.EndToEnd.Tests;
+
+using Modal.TestApp;
+using TestApp = Modal.TestApp.TestApp;
 
 [Collection(EndToEndCollection.Name)]
 public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>

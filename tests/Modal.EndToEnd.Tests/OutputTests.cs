@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Modal.TestApp;
 
 namespace Modal.EndToEnd.Tests;
+
+using Modal.TestApp;
+using TestApp = Modal.TestApp.TestApp;
 
 /// <summary>
 /// Captures what the local backend relays from the workers' stdout. The capture starts before the app, so every worker

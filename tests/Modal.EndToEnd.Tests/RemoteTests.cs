@@ -1,6 +1,7 @@
-using Modal.TestApp;
-
 namespace Modal.EndToEnd.Tests;
+
+using Modal.TestApp;
+using TestApp = Modal.TestApp.TestApp;
 
 [Collection(EndToEndCollection.Name)]
 public sealed class RemoteTests(AppFixture app) : IClassFixture<AppFixture>
@@ -17,7 +18,7 @@ public sealed class RemoteTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task Remote_carries_user_types_with_generated_formatters()
     {
-        var greeting = await TestApp.Functions.Greet.RemoteAsync(new Person("Ada", 36));
+        var greeting = await TestApp.Functions.Greet.RemoteAsync(new Person("Ada", 36, new Address("London")));
         Assert.Contains("Ada", greeting);
     }
 

@@ -1,6 +1,7 @@
-using Modal.TestApp;
-
 namespace Modal.EndToEnd.Tests;
+
+using Modal.TestApp;
+using TestApp = Modal.TestApp.TestApp;
 
 [Collection(EndToEndCollection.Name)]
 public sealed class ShutdownTests
@@ -25,7 +26,7 @@ public sealed class ShutdownTests
         }
 
         Assert.Null(AppRun.Current);
-        Assert.Empty(workers.Where(WorkerProcesses.IsAlive));
+        Assert.DoesNotContain(workers, WorkerProcesses.IsAlive);
         Directory.Delete(stateDirectory, recursive: true);
     }
 

@@ -53,7 +53,7 @@ internal static class TypeNames
                         : "global:";
                 var name = prefix + (prefix == "global:" ? ":" : ".") + EscapeIdentifier(named.Name);
                 var arguments = named.TypeArguments;
-                return arguments.IsDefaultOrEmpty || named.ContainingType is not null && named.Arity == 0
+                return arguments.IsDefaultOrEmpty
                     ? name
                     : name + "<" + string.Join(", ", arguments.Select(Unannotated)) + ">";
             default:

@@ -5,7 +5,7 @@ namespace Modal.Generators.Model;
 /// <summary>A <c>[Function]</c> method with everything needed to emit its handle, argument record, invoker and manifest entry.</summary>
 /// <param name="AppClass">The app class as <c>global::Ns.Hello</c>.</param>
 /// <param name="Name">The function's name in the manifest (the method name unless overridden).</param>
-/// <param name="Identifier">A C# identifier derived from <paramref name="Name"/> for the generated members.</param>
+/// <param name="Identifier">The C# identifier of the generated members (the method name, so a renamed function keeps its C# name).</param>
 /// <param name="MethodName">The user method's name.</param>
 /// <param name="EntryKey">The key the registry dispatches on.</param>
 /// <param name="ReturnType">The user method's declared return type.</param>

@@ -1,3 +1,17 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Modal.Backends;
+using Modal.Scheduling;
+using Modal.Storage;
+
 namespace Modal.ControlPlane;
 
 /// <summary>
@@ -6,11 +20,145 @@ namespace Modal.ControlPlane;
 /// </summary>
 public sealed class ControlPlaneHost : IAsyncDisposable
 {
+    private WebApplication? _web;
+    private Scheduler? _scheduler;
+    private IStateStore? _store;
+    private IContainerBackend? _ownedBackend;
+    private int _disposed;
+
     /// <summary>The http://127.0.0.1:PORT address clients and workers connect to.</summary>
     public required Uri Address { get; init; }
 
-    public static Task<ControlPlaneHost> StartAsync(ControlPlaneOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    internal Scheduler Scheduler => _scheduler ?? throw new ObjectDisposedException(nameof(ControlPlaneHost));
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    /// <summary>
+    /// Opens the state in <see cref="ControlPlaneOptions.StateDirectory"/>, recovers spawned work of deployed apps, and
+    /// listens on 127.0.0.1 with cleartext HTTP/2 (h2c) only.
+    /// </summary>
+    public static async Task<ControlPlaneHost> StartAsync(ControlPlaneOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var stateDirectory = Path.GetFullPath(options.StateDirectory);
+        Directory.CreateDirectory(stateDirectory);
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+
+        IStateStore? store = null;
+        IContainerBackend? ownedBackend = null;
+        Scheduler? scheduler = null;
+        WebApplication? web = null;
+        try
+        {
+            store = await SqliteStateStore.OpenAsync(Path.Combine(stateDirectory, "state.db"), cancellationToken).ConfigureAwait(false);
+            var blobs = new BlobStore(Path.Combine(stateDirectory, "blobs"));
+            var backend = options.Backend ?? (ownedBackend = new LocalProcessBackend(
+                options.WorkerPath, options.StopGracePeriod, loggerFactory.CreateLogger<LocalProcessBackend>()));
+            scheduler = new Scheduler(options, store, blobs, backend);
+            web = BuildWeb(options, scheduler, loggerFactory);
+            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = BoundAddress(web);
+            await scheduler.StartAsync(address, cancellationToken).ConfigureAwait(false);
+            return new ControlPlaneHost
+            {
+                Address = address,
+                _web = web,
+                _scheduler = scheduler,
+                _store = store,
+                _ownedBackend = ownedBackend,
+            };
+        }
+        catch
+        {
+            await Release(scheduler, web, ownedBackend, store).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops every container this control plane started, then the server, then closes the state.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await Release(_scheduler, _web, _ownedBackend, _store).ConfigureAwait(false);
+        _scheduler = null;
+    }
+
+    private static WebApplication BuildWeb(ControlPlaneOptions options, Scheduler scheduler, ILoggerFactory loggerFactory)
+    {
+        // The empty builder reads no appsettings.json, environment or command line: an embedded control plane must not
+        // pick up the host application's configuration, and it adds no console logger.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Modal.ControlPlane" });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            var limits = kestrel.Limits;
+            // Output streams stay open while calls run and may be idle for long; rate minimums would cut them.
+            limits.MinRequestBodyDataRate = null;
+            limits.MinResponseDataRate = null;
+            limits.MaxRequestBodySize = null;
+            // One client connection multiplexes every in-flight remote call and map of a process.
+            limits.Http2.MaxStreamsPerConnection = 10_000;
+            limits.Http2.InitialConnectionWindowSize = 16 * 1024 * 1024;
+            limits.Http2.InitialStreamWindowSize = 8 * 1024 * 1024;
+            limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(60);
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.EnableDetailedErrors = false;
+            grpc.IgnoreUnknownServices = true;
+            // Inline payloads go up to 2 MiB each and a chunk carries many inputs; blobs cover anything bigger.
+            grpc.MaxReceiveMessageSize = 256 * 1024 * 1024;
+            grpc.MaxSendMessageSize = null;
+            grpc.Interceptors.Add<ModalErrorInterceptor>();
+        });
+        builder.Services.AddSingleton(scheduler);
+
+        var web = builder.Build();
+        web.UseRouting();
+        web.MapGrpcService<ModalApiService>();
+        web.MapGrpcService<ContainerApiService>();
+        return web;
+    }
+
+    private static Uri BoundAddress(WebApplication web)
+    {
+        var server = web.Services.GetRequiredService<IServer>();
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel started without reporting the address it is bound to.");
+        var port = new Uri(bound.Replace("//[::]", "//localhost", StringComparison.Ordinal)).Port;
+        return new Uri($"http://127.0.0.1:{port}");
+    }
+
+    private static async Task Release(Scheduler? scheduler, WebApplication? web, IContainerBackend? ownedBackend, IStateStore? store)
+    {
+        if (scheduler is not null)
+        {
+            await scheduler.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (web is not null)
+        {
+            await web.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await web.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (ownedBackend is not null)
+        {
+            await ownedBackend.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (store is not null)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -285,7 +285,7 @@ internal sealed class FunctionRuntime
         }
     }
 
-    public void AddCredits(ContainerTask container, int credits, long nowMs)
+    public void AddCredits(ContainerTask container, int credits, long nowMs, SchedulingEffects effects)
     {
         lock (_gate)
         {
@@ -296,6 +296,8 @@ internal sealed class FunctionRuntime
 
             container.Credits += credits;
             DispatchLocked(nowMs);
+            // A container that just reached max_inputs no longer counts as capacity; its replacement starts now.
+            ScaleUpLocked(nowMs, effects);
         }
     }
 
@@ -343,7 +345,9 @@ internal sealed class FunctionRuntime
                 container.Assigned.Remove(output.InputId);
                 _running--;
                 input.Container = null;
-                SettleLocked(input, output.Result ?? new FunctionResult { Status = ResultStatus.Unspecified }, effects);
+                var result = output.Result ?? new FunctionResult { Status = ResultStatus.Unspecified };
+                var retryable = result.Status is not (ResultStatus.Success or ResultStatus.Cancelled or ResultStatus.Terminated);
+                SettleLocked(input, result, retryable, effects);
             }
 
             if (container.Assigned.Count == 0)
@@ -352,6 +356,7 @@ internal sealed class FunctionRuntime
                 if ((container.Retiring || container.Draining) && container.Phase != ContainerPhase.Exited)
                 {
                     RequestShutdownLocked(container, effects);
+                    ScaleUpLocked(nowMs, effects);
                 }
             }
         }
@@ -439,13 +444,13 @@ internal sealed class FunctionRuntime
             {
                 if (input.Status == InputStatus.Pending)
                 {
+                    // Counted one by one: room reserved by a FunctionMap still in flight is given back by that call.
+                    DecrementPendingLocked(input);
                     FinalizeLocked(input, result, effects);
                 }
             }
 
             _pending.Clear();
-            _pendingSync = 0;
-            _pendingSpawned = 0;
             foreach (var input in _waitingRetry)
             {
                 FinalizeLocked(input, result, effects);
@@ -617,11 +622,10 @@ internal sealed class FunctionRuntime
         }
     }
 
-    private void SettleLocked(InputRecord input, FunctionResult result, SchedulingEffects effects)
+    // retryable: a worker's failure or timeout, or a lost container; successes, cancellations and terminations are final.
+    private void SettleLocked(InputRecord input, FunctionResult result, bool retryable, SchedulingEffects effects)
     {
-        var final = result.Status is ResultStatus.Success or ResultStatus.Cancelled or ResultStatus.Terminated
-            || input.CancelRequested
-            || !Retry.ShouldRetry(input.RetryCount);
+        var final = !retryable || input.CancelRequested || !Retry.ShouldRetry(input.RetryCount);
         if (final)
         {
             FinalizeLocked(input, result, effects);
@@ -673,13 +677,13 @@ internal sealed class FunctionRuntime
             {
                 SettleLocked(input, PlatformResults.Timeout(
                     $"Function '{Name}' ran past its timeout of {Seconds(TimeoutMs)} on input {input.InputId} and its container " +
-                    $"{container.TaskId} did not stop it, so the control plane stopped the container. Raise the function's Timeout if it needs longer."), effects);
+                    $"{container.TaskId} did not stop it, so the control plane stopped the container. Raise the function's Timeout if it needs longer."), retryable: true, effects);
             }
             else
             {
                 SettleLocked(input, PlatformResults.Terminated(
                     $"The container {container.TaskId} running input {input.InputId} of function '{Name}' was lost ({reason}) before the input " +
-                    $"finished, and the function has no retries left (maxRetries={Retry.MaxRetries}). Set Retries on the function to retry such inputs."), effects);
+                    $"finished, and the function has no retries left (maxRetries={Retry.MaxRetries}). Set Retries on the function to retry such inputs."), retryable: true, effects);
             }
         }
 

@@ -1,12 +1,12 @@
-using System.Globalization;
 using Modal.Manifest;
 using Modal.Rules;
 
 namespace Modal.Scheduling;
 
 /// <summary>
-/// The control plane's own check of function settings against the reference's limits, so a manifest written by hand
-/// or by an older build cannot put the scheduler in an impossible state. Every problem is listed in one message.
+/// The control plane's check of a manifest's function settings, through the same <see cref="SettingRules"/> the
+/// generator and analyzers use, so a hand-edited or stale manifest gets the message the IDE would have shown. Every
+/// problem of the app is listed in one <see cref="InvalidError"/>.
 /// </summary>
 internal static class ManifestValidator
 {
@@ -27,79 +27,68 @@ internal static class ManifestValidator
                 problems.Add($"the name '{function.Name}' is used by more than one function");
             }
 
-            Check(function, problems);
+            foreach (var violation in Check(function))
+            {
+                problems.Add($"function '{function.Name}': {violation.Message}");
+            }
         }
 
         if (problems.Count > 0)
         {
-            throw new InvalidError($"The app's manifest is invalid: {string.Join("; ", problems)}. Fix the settings and rebuild the app.");
+            throw new InvalidError($"The app's manifest is invalid: {string.Join("; ", problems)} Fix the settings and rebuild the app.");
         }
     }
 
-    private static void Check(FunctionManifest f, List<string> problems)
+    private static IEnumerable<RuleViolation> Check(FunctionManifest f)
     {
-        void Require(bool ok, string problem)
+        var violations = new List<RuleViolation?>
         {
-            if (!ok)
-            {
-                problems.Add($"function '{f.Name}' {problem}");
-            }
-        }
+            SettingRules.FunctionName(f.Name),
+            SettingRules.Timeout(f.TimeoutSeconds),
+            SettingRules.Timeout(f.StartupTimeoutSeconds),
+            SettingRules.Gpu(f.Resources?.Gpu),
+            SettingRules.Cpu(f.Resources?.Cpu, f.Resources?.CpuLimit),
+            SettingRules.Memory(f.Resources?.MemoryMiB, f.Resources?.MemoryLimitMiB),
+            SettingRules.EphemeralDisk(f.Resources?.EphemeralDiskMiB),
+            SettingRules.Autoscaler(f.Autoscaler?.MinContainers, f.Autoscaler?.MaxContainers, f.Autoscaler?.BufferContainers,
+                f.Autoscaler?.ScaledownWindowSeconds, f.Cluster?.Size),
+        };
 
         if (string.IsNullOrWhiteSpace(f.EntryKey))
         {
-            problems.Add($"function '{f.Name}' has no entry key");
-        }
-
-        if (f.TimeoutSeconds is { } timeout)
-        {
-            Require(timeout is >= ModalLimits.MinTimeoutSeconds and <= ModalLimits.MaxTimeoutSeconds,
-                $"sets timeout={timeout}s; it must be between {ModalLimits.MinTimeoutSeconds} and {ModalLimits.MaxTimeoutSeconds} seconds (24 hours)");
-        }
-
-        if (f.StartupTimeoutSeconds is { } startup)
-        {
-            Require(startup is >= ModalLimits.MinTimeoutSeconds and <= ModalLimits.MaxTimeoutSeconds,
-                $"sets startupTimeout={startup}s; it must be between {ModalLimits.MinTimeoutSeconds} and {ModalLimits.MaxTimeoutSeconds} seconds");
+            violations.Add(new RuleViolation("manifest", "it has no entry key; rebuild the app so the generator writes one."));
         }
 
         if (f.Retries is { } r)
         {
-            Require(r.MaxRetries is >= 0 and <= ModalLimits.MaxRetries, $"sets maxRetries={r.MaxRetries}; it must be between 0 and {ModalLimits.MaxRetries}");
-            Require(r.BackoffCoefficient is >= ModalLimits.MinBackoffCoefficient and <= ModalLimits.MaxBackoffCoefficient,
-                $"sets backoffCoefficient={D(r.BackoffCoefficient)}; it must be between {D(ModalLimits.MinBackoffCoefficient)} and {D(ModalLimits.MaxBackoffCoefficient)}");
-            Require(r.InitialDelaySeconds is >= ModalLimits.MinInitialDelaySeconds and <= ModalLimits.MaxInitialDelaySeconds,
-                $"sets initialDelay={D(r.InitialDelaySeconds)}s; it must be between {D(ModalLimits.MinInitialDelaySeconds)} and {D(ModalLimits.MaxInitialDelaySeconds)} seconds");
-            Require(r.MaxDelaySeconds is >= ModalLimits.MinMaxDelaySeconds and <= ModalLimits.MaxMaxDelaySeconds,
-                $"sets maxDelay={D(r.MaxDelaySeconds)}s; it must be between {D(ModalLimits.MinMaxDelaySeconds)} and {D(ModalLimits.MaxMaxDelaySeconds)} seconds");
-        }
-
-        if (f.Autoscaler is { } a)
-        {
-            Require(a.MinContainers is null or >= 0, $"sets minContainers={a.MinContainers}; it cannot be negative");
-            Require(a.MaxContainers is null or >= 1, $"sets maxContainers={a.MaxContainers}; it must be at least 1");
-            Require(a.BufferContainers is null or >= 0, $"sets bufferContainers={a.BufferContainers}; it cannot be negative");
-            Require(a.ScaledownWindowSeconds is null or >= 1, $"sets scaledownWindow={a.ScaledownWindowSeconds}s; it must be at least 1 second");
-            if (a is { MinContainers: { } min, MaxContainers: { } max })
-            {
-                Require(min <= max, $"sets minContainers={min} above maxContainers={max}");
-            }
+            violations.Add(SettingRules.Retries(r.MaxRetries, r.BackoffCoefficient, r.InitialDelaySeconds, r.MaxDelaySeconds));
         }
 
         if (f.Concurrency is { } c)
         {
-            Require(c.MaxInputs >= 1, $"sets concurrency maxInputs={c.MaxInputs}; it must be at least 1");
-            if (c.TargetInputs is { } target)
-            {
-                Require(target >= 1 && target <= c.MaxInputs, $"sets concurrency targetInputs={target}; it must be between 1 and maxInputs ({c.MaxInputs})");
-            }
+            violations.Add(SettingRules.Concurrency(c.MaxInputs, c.TargetInputs));
         }
 
-        if (f.MaxInputs is { } maxInputs)
+        if (f.Batching is { } b)
         {
-            Require(maxInputs >= 1, $"sets maxInputs={maxInputs}; it must be at least 1 (1 makes containers single-use)");
+            violations.Add(SettingRules.Batching(b.MaxBatchSize, b.WaitMs));
         }
-    }
 
-    private static string D(double value) => value.ToString(CultureInfo.InvariantCulture);
+        if (f.Cluster is { } cluster)
+        {
+            violations.Add(SettingRules.Cluster(cluster.Size, cluster.Rdma, f.Resources?.Gpu is not null));
+        }
+
+        if (f.Autoscaler?.MaxContainers is 0)
+        {
+            violations.Add(new RuleViolation("manifest", "MaxContainers is 0; a function needs at least 1 container to run."));
+        }
+
+        if (f.MaxInputs is { } maxInputs && maxInputs < 1)
+        {
+            violations.Add(new RuleViolation("manifest", $"MaxInputs is {maxInputs}; it must be at least 1 (1 makes containers single-use)."));
+        }
+
+        return violations.OfType<RuleViolation>();
+    }
 }

@@ -1,0 +1,101 @@
+using Grpc.Core;
+using Modal.Protocol;
+using Modal.Scheduling;
+
+namespace Modal.ControlPlane;
+
+/// <summary>The client-facing API: apps, functions, calls, outputs and blobs.</summary>
+internal sealed class ModalApiService(Scheduler scheduler) : ModalApi.ModalApiBase
+{
+    // Clients keep gRPC's default 4 MiB receive limit; one inline output is at most 2 MiB.
+    private const int MaxOutputBytesPerMessage = 3 * 1024 * 1024;
+
+    public override Task<AppCreateResponse> AppCreate(AppCreateRequest request, ServerCallContext context) =>
+        scheduler.CreateAppAsync(request, context.CancellationToken);
+
+    public override async Task<AppStopResponse> AppStop(AppStopRequest request, ServerCallContext context)
+    {
+        await scheduler.StopAppAsync(request.AppId).ConfigureAwait(false);
+        return new AppStopResponse();
+    }
+
+    public override Task<AppHeartbeatResponse> AppHeartbeat(AppHeartbeatRequest request, ServerCallContext context)
+    {
+        scheduler.AppHeartbeat(request.AppId);
+        return Task.FromResult(new AppHeartbeatResponse());
+    }
+
+    public override Task<FunctionCreateResponse> FunctionCreate(FunctionCreateRequest request, ServerCallContext context) =>
+        scheduler.CreateFunctionAsync(request, context.CancellationToken);
+
+    public override Task<FunctionGetResponse> FunctionGet(FunctionGetRequest request, ServerCallContext context) =>
+        Task.FromResult(scheduler.GetFunction(request));
+
+    public override Task<FunctionMapResponse> FunctionMap(FunctionMapRequest request, ServerCallContext context) =>
+        scheduler.MapAsync(request, context.CancellationToken);
+
+    public override Task<FunctionPutInputsResponse> FunctionPutInputs(FunctionPutInputsRequest request, ServerCallContext context) =>
+        scheduler.PutInputsAsync(request, context.CancellationToken);
+
+    /// <summary>
+    /// Streams outputs after the request's cursor: the first message goes out at once (possibly empty, carrying
+    /// num_inputs) so a poll with a zero timeout gets an answer; later messages go out as outputs land; the last one has
+    /// call_complete set, and then the stream ends.
+    /// </summary>
+    public override async Task FunctionGetOutputs(FunctionGetOutputsRequest request, IServerStreamWriter<FunctionGetOutputsResponse> responseStream, ServerCallContext context)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, scheduler.Stopping);
+        var cancellationToken = linked.Token;
+        var call = await scheduler.OpenCallForReadAsync(request.FunctionCallId, request.LastEntryId, cancellationToken).ConfigureAwait(false);
+        var cursor = request.LastEntryId;
+        var batch = new List<FunctionOutput>();
+        var first = true;
+        while (true)
+        {
+            var read = call.Read(cursor, batch, MaxOutputBytesPerMessage);
+            if (batch.Count > 0 || read.Complete || first)
+            {
+                var response = new FunctionGetOutputsResponse { LastEntryId = read.Cursor, CallComplete = read.Complete, NumInputs = read.NumInputs };
+                response.Outputs.AddRange(batch);
+                batch.Clear();
+                await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+                cursor = read.Cursor;
+                first = false;
+                if (read.Complete)
+                {
+                    if (request.ClearOnSuccess)
+                    {
+                        Scheduler.ReleaseDelivered(call, cursor);
+                    }
+
+                    return;
+                }
+
+                continue;
+            }
+
+            if (read.Changed is null)
+            {
+                // A stored snapshot of a call that is not complete: nothing more will arrive on this stream.
+                return;
+            }
+
+            await read.Changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override Task<FunctionCallGetInfoResponse> FunctionCallGetInfo(FunctionCallGetInfoRequest request, ServerCallContext context) =>
+        scheduler.GetCallInfoAsync(request.FunctionCallId, context.CancellationToken);
+
+    public override async Task<FunctionCallCancelResponse> FunctionCallCancel(FunctionCallCancelRequest request, ServerCallContext context)
+    {
+        await scheduler.CancelCallAsync(request.FunctionCallId, request.TerminateContainers, context.CancellationToken).ConfigureAwait(false);
+        return new FunctionCallCancelResponse();
+    }
+
+    public override Task<BlobPutResponse> BlobPut(IAsyncStreamReader<BlobChunk> requestStream, ServerCallContext context) =>
+        BlobTransfer.PutAsync(scheduler.Blobs, requestStream, context.CancellationToken);
+
+    public override Task BlobGet(BlobGetRequest request, IServerStreamWriter<BlobChunk> responseStream, ServerCallContext context) =>
+        BlobTransfer.GetAsync(scheduler.Blobs, request.BlobId, responseStream, context.CancellationToken);
+}

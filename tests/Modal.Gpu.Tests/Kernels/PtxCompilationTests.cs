@@ -1,0 +1,52 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using Modal.Gpus.Kernels;
+
+namespace Modal.Gpus.Tests.Kernels;
+
+/// <summary>
+/// There is no GPU here, but ILGPU's CUDA backend runs without one: compiling every kernel to PTX for the H100's
+/// architecture proves the CUDA path uses only constructs the backend supports. Set MODAL_GPU_PTX_DIR to keep the PTX
+/// (e.g. to read it or to run ptxas -v on it).
+/// </summary>
+public sealed class PtxCompilationTests
+{
+    public static TheoryData<string> KernelNames() => new(KernelMethods().Keys);
+
+    [Theory]
+    [MemberData(nameof(KernelNames))]
+    public void Kernel_compiles_to_ptx_for_sm90(string name)
+    {
+        using var context = Context.Create(builder => builder.Cuda());
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_78, nvvmAPI: null!);
+        var method = KernelMethods()[name];
+        var compiled = (PTXCompiledKernel)backend.Compile(
+            EntryPointDescription.FromExplicitlyGroupedKernel(method),
+            KernelSpecialization.Empty);
+
+        var directory = Environment.GetEnvironmentVariable("MODAL_GPU_PTX_DIR");
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(Path.Combine(directory, name + ".ptx"), compiled.PTXAssembly);
+        }
+
+        Assert.Contains(".target sm_", compiled.PTXAssembly, StringComparison.Ordinal);
+        Assert.Contains("bar.sync", compiled.PTXAssembly, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, MethodInfo> KernelMethods()
+    {
+        var gemm = typeof(GemmKernel).GetMethod(nameof(GemmKernel.Kernel))!;
+        return new Dictionary<string, MethodInfo>
+        {
+            ["gemm_vector"] = gemm.MakeGenericMethod(typeof(VectorGemmLayout)),
+            ["gemm_scalar"] = gemm.MakeGenericMethod(typeof(ScalarGemmLayout)),
+        };
+    }
+}

@@ -1,0 +1,3 @@
+namespace Modal.TestApp;
+
+public sealed record Address(string City);

@@ -1,0 +1,3 @@
+namespace Modal.TestApp;
+
+public sealed record Person(string Name, int Age, Address? Home);
