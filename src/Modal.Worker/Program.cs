@@ -37,7 +37,12 @@ int exitCode;
 try
 {
     using var client = new ContainerClient(options);
+
+    // Cold starts are mostly JIT: initialize the serializer (MessagePack's resolvers are large) on another core while
+    // the hello round trip is in flight.
+    var warmSerializer = Task.Run(() => ModalSerializer.Options);
     var hello = await client.HelloAsync(CancellationToken.None);
+    await warmSerializer;
     log.Milestone("hello");
 
     FunctionInvoker? invoker = null;

@@ -34,8 +34,9 @@ internal sealed class WorkerLog
     {
         if (_verbose)
         {
-            var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
-            Write($"{name} at +{sinceStart.TotalMilliseconds:0} ms");
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            var sinceStart = DateTime.Now - process.StartTime;
+            Write($"{name} at +{sinceStart.TotalMilliseconds:0} ms ({process.TotalProcessorTime.TotalMilliseconds:0} ms CPU)");
         }
     }
 

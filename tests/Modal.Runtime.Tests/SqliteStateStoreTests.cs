@@ -50,8 +50,14 @@ public sealed class SqliteStateStoreTests : IDisposable
         {
             await store.SaveAppAsync(new StoredApp
             {
-                AppId = "ap-1", Name = "jobs", State = AppState.Deployed, Environment = "main",
-                ArtifactDir = "/app", AssemblyFile = "Jobs.dll", ManifestJson = "{}", CreatedAtMs = 5,
+                AppId = "ap-1",
+                Name = "jobs",
+                State = AppState.Deployed,
+                Environment = "main",
+                ArtifactDir = "/app",
+                AssemblyFile = "Jobs.dll",
+                ManifestJson = "{}",
+                CreatedAtMs = 5,
             }, CancellationToken.None);
             await store.SaveFunctionAsync(new StoredFunction { FunctionId = "fu-1", AppId = "ap-1", Name = "Process", ManifestJson = "{\"name\":\"Process\"}" }, CancellationToken.None);
             await store.SaveInputsAsync(Call("fc-1", 3), [Input("fc-1", 0), Input("fc-1", 1), Input("fc-1", 2)], CancellationToken.None);

@@ -101,6 +101,11 @@ public static class Gemm
         CheckDimensions(m, k, n);
         CheckLength(a.LongLength, (long)m * k, "A", m, k);
         CheckLength(b.LongLength, (long)k * n, "B", k, n);
+        if (m == 0 || n == 0 || k == 0)
+        {
+            // ILGPU cannot allocate empty buffers, and the product of an empty inner dimension is all zeros.
+            return new float[(long)m * n];
+        }
 
         using var deviceA = accelerator.Allocate1D(a);
         using var deviceB = accelerator.Allocate1D(b);
