@@ -19,10 +19,11 @@ public sealed partial class ModalGenerator
         private SettingsModel ParseSettings(
             IMethodSymbol method,
             AttributeData function,
-            AttributeData app,
+            AttributeData? app,
             string functionName,
             LocationInfo? location,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            bool readImage = true)
         {
             var retries = NamedInt(function, "Retries") is int fixedRetries
                 ? new RetriesModel(fixedRetries, 1.0, 1.0, 1.0)
@@ -62,10 +63,10 @@ public sealed partial class ModalGenerator
             var schedule = ParseSchedule(method, functionName, location);
             var web = ParseWeb(method, functionName, location);
 
-            var imageMember = NamedString(function, "Image") ?? NamedString(app, "Image");
-            var image = imageMember is null ? null : ParseImage(method.ContainingType, imageMember, location, cancellationToken);
+            var imageMember = NamedString(function, "Image") ?? (app is null ? null : NamedString(app, "Image"));
+            var image = imageMember is null || !readImage ? null : ParseImage(method.ContainingType, imageMember, location, cancellationToken);
 
-            var secrets = NamedStrings(app, "Secrets").Concat(NamedStrings(function, "Secrets")).ToList();
+            var secrets = (app is null ? [] : NamedStrings(app, "Secrets")).Concat(NamedStrings(function, "Secrets")).ToList();
 
             var volumes = new List<VolumeModel>();
             foreach (var attribute in method.GetAttributes())
@@ -106,6 +107,66 @@ public sealed partial class ModalGenerator
                 Cloud = NamedString(function, "Cloud"),
                 RestrictModalAccess = NamedBool(function, "RestrictModalAccess"),
                 BlockNetwork = NamedBool(function, "BlockNetwork"),
+            };
+        }
+
+        /// <summary>
+        /// The settings of a [Function] as the analyzers see them: the same reading as the generator's, without the image
+        /// recipe (its own diagnostics belong to the generator) and without reporting.
+        /// </summary>
+        internal SettingsModel ReadSettings(IMethodSymbol method, AttributeData function, AttributeData? app, CancellationToken cancellationToken) =>
+            ParseSettings(method, function, app, FunctionName(method, function), null, cancellationToken, readImage: false);
+
+        /// <summary>The function's name in the manifest: the method name unless [Function(Name = ...)] overrides it.</summary>
+        internal static string FunctionName(IMethodSymbol method, AttributeData function) => NamedString(function, "Name") ?? method.Name;
+
+        /// <summary>
+        /// The values the shared configuration rules (<see cref="Modal.Rules.FunctionRules"/>) judge: the parsed settings
+        /// plus the parts of the signature the rules depend on.
+        /// </summary>
+        internal static Modal.Rules.FunctionSettings RuleInput(string name, SettingsModel s, IMethodSymbol method)
+        {
+            var valueParameters = method.Parameters.Where(p => !IsCancellationToken(p.Type)).ToList();
+            return new Modal.Rules.FunctionSettings
+            {
+                Name = name,
+                Gpu = s.Gpu,
+                Cpu = s.Cpu,
+                CpuLimit = s.CpuLimit,
+                MemoryMiB = s.MemoryMiB,
+                MemoryLimitMiB = s.MemoryLimitMiB,
+                EphemeralDiskMiB = s.EphemeralDiskMiB,
+                TimeoutSeconds = s.TimeoutSeconds,
+                StartupTimeoutSeconds = s.StartupTimeoutSeconds,
+                MaxRetries = s.Retries?.MaxRetries,
+                BackoffCoefficient = s.Retries?.BackoffCoefficient ?? 1.0,
+                InitialDelaySeconds = s.Retries?.InitialDelaySeconds ?? 1.0,
+                MaxDelaySeconds = s.Retries?.MaxDelaySeconds ?? 1.0,
+                MinContainers = s.MinContainers,
+                MaxContainers = s.MaxContainers,
+                BufferContainers = s.BufferContainers,
+                ScaledownWindowSeconds = s.ScaledownWindowSeconds,
+                MaxInputs = s.MaxInputs,
+                IsConcurrent = s.Concurrency is not null,
+                ConcurrentMaxInputs = s.Concurrency?.MaxInputs ?? 0,
+                ConcurrentTargetInputs = s.Concurrency?.TargetInputs,
+                IsBatched = s.Batching is not null,
+                MaxBatchSize = s.Batching?.MaxBatchSize ?? 0,
+                BatchWaitMs = s.Batching?.WaitMs ?? 0,
+                IsClustered = s.Cluster is not null,
+                ClusterSize = s.Cluster?.Size ?? 0,
+                ClusterRdma = s.Cluster?.Rdma ?? false,
+                ScheduleKind = s.Schedule?.Kind,
+                PeriodSeconds = s.Schedule?.PeriodSeconds,
+                Cron = s.Schedule?.Cron,
+                TimeZone = s.Schedule?.TimeZone,
+                WebKind = s.Web?.Kind,
+                IsGenerator = ClassifyReturn(method.ReturnType).Shape == ResultShape.AsyncEnumerable,
+                ParameterCount = valueParameters.Count,
+                ParametersWithDefaults = valueParameters.Where(p => p.HasExplicitDefaultValue).Select(p => p.Name).ToList(),
+                Volumes = s.Volumes is { } volumes
+                    ? volumes.Select(v => new KeyValuePair<string, string>(v.MountPath, v.Name)).ToList()
+                    : new List<KeyValuePair<string, string>>(),
             };
         }
 

@@ -71,22 +71,29 @@ public sealed partial class ModalGenerator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var location = LocationInfo.From(type);
-            var problem = AppClassProblem(type);
-            if (problem is not null)
+            if (AppProblem(type, attribute) is not null)
             {
-                Report(Descriptors.InvalidAppClass, location, type.Name, problem);
+                // AppClassAnalyzer reports MODAL002 at the class, where the IDE offers the fix; the generator only emits
+                // nothing for the class.
+                _errorCount++;
                 return null;
+            }
+
+            var name = (string)attribute.ConstructorArguments[0].Value!;
+            var ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
+            return new AppModel(name, ns, type.Name, TypeNames.Annotated(type), location);
+        }
+
+        /// <summary>Why an [App] class cannot hold generated members (the second argument of MODAL002), or null.</summary>
+        internal static string? AppProblem(INamedTypeSymbol type, AttributeData attribute)
+        {
+            if (AppClassProblem(type) is { } problem)
+            {
+                return problem;
             }
 
             var name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
-            if (string.IsNullOrWhiteSpace(name))
-            {
-                Report(Descriptors.InvalidAppClass, location, type.Name, "its app name is empty; write [App(\"my-app\")]");
-                return null;
-            }
-
-            var ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
-            return new AppModel(name!, ns, type.Name, TypeNames.Annotated(type), location);
+            return string.IsNullOrWhiteSpace(name) ? "its app name is empty; write [App(\"my-app\")]" : null;
         }
 
         public FunctionModel? ParseFunction(IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
@@ -144,6 +151,12 @@ public sealed partial class ModalGenerator
             }
 
             var settings = ParseSettings(method, attribute, appAttribute, name, location, cancellationToken);
+            if (Modal.Rules.FunctionRules.Check(RuleInput(name, settings, method)).Count > 0)
+            {
+                // The analyzers report configuration rules (MODAL050+) where the IDE can offer fixes; the generator only
+                // leaves the function out, so no handle or manifest entry carries a setting the platform would reject.
+                _errorCount++;
+            }
 
             var collector = new TypeCollector(this, location);
             var rootPath = $"{app.Name}.{method.Name}";
@@ -411,7 +424,7 @@ public sealed partial class ModalGenerator
             };
         }
 
-        private static string? AppClassProblem(INamedTypeSymbol type)
+        internal static string? AppClassProblem(INamedTypeSymbol type)
         {
             if (type.ContainingType is not null)
             {

@@ -161,6 +161,11 @@ internal sealed class ContainerWorker
 
             RequestDrain("the control plane closed the input stream");
         }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && ex.StatusCode == StatusCode.Cancelled)
+        {
+            // The control plane cancels the stream when it stops the app or itself: an ordinary end, not a failure.
+            RequestDrain("the control plane ended the input stream");
+        }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
             _fatal.TrySetResult(_client.Map(ex, cancellationToken) is ModalException modal

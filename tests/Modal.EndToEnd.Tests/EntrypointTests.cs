@@ -1,6 +1,6 @@
-namespace Modal.EndToEnd.Tests;
+using static Modal.TestApp.TestApp;
 
-using TestApp = Modal.TestApp.TestApp;
+namespace Modal.EndToEnd.Tests;
 
 [Collection(EndToEndCollection.Name)]
 public sealed class EntrypointTests : IDisposable
@@ -16,7 +16,7 @@ public sealed class EntrypointTests : IDisposable
             async ct =>
             {
                 during = AppRun.Current;
-                Assert.Equal(16, await TestApp.Functions.Square.RemoteAsync(4, ct));
+                Assert.Equal(16, await Functions.Square.RemoteAsync(4, ct));
             },
             new ModalOptions { StateDirectory = _stateDirectory });
 
@@ -36,7 +36,7 @@ public sealed class EntrypointTests : IDisposable
         {
             code = await ModalApp.RunEntrypointAsync(
                 AppFixture.CreateRegistry(),
-                ct => TestApp.Functions.Fail.RemoteAsync("entry-boom", ct),
+                ct => Functions.Fail.RemoteAsync("entry-boom", ct),
                 new ModalOptions { StateDirectory = _stateDirectory });
         }
         finally

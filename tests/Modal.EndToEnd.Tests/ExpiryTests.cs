@@ -1,7 +1,7 @@
-namespace Modal.EndToEnd.Tests;
-
 using Modal.ControlPlane;
-using TestApp = Modal.TestApp.TestApp;
+using static Modal.TestApp.TestApp;
+
+namespace Modal.EndToEnd.Tests;
 
 /// <summary>A control plane whose clock the test can move forward, to reach the 7-day retention of results.</summary>
 public sealed class MovableClockFixture : IAsyncLifetime
@@ -43,7 +43,7 @@ public sealed class ExpiryTests(MovableClockFixture app) : IClassFixture<Movable
     [Fact]
     public async Task A_result_older_than_seven_days_raises_OutputExpiredError()
     {
-        var call = await TestApp.Functions.Square.SpawnAsync(6);
+        var call = await Functions.Square.SpawnAsync(6);
         Assert.Equal(36, await call.GetAsync(TimeSpan.FromSeconds(60)));
 
         app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));

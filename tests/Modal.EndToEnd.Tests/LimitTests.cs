@@ -1,10 +1,8 @@
 using Modal.ControlPlane;
 using Modal.Scheduling;
+using static Modal.TestApp.TestApp;
 
 namespace Modal.EndToEnd.Tests;
-
-using Modal.TestApp;
-using TestApp = Modal.TestApp.TestApp;
 
 /// <summary>A control plane with tiny queues, started on its own and joined through <see cref="ModalOptions.ServerUrl"/>.</summary>
 public sealed class SmallQueueFixture : IAsyncLifetime
@@ -42,7 +40,7 @@ public sealed class LimitTests(SmallQueueFixture app) : IClassFixture<SmallQueue
         Assert.NotNull(app.Run);
 
         // One container runs one input at a time and two may wait, so most of eight simultaneous calls are refused.
-        var calls = Enumerable.Range(0, 8).Select(_ => TestApp.Functions.Sleep.RemoteAsync(1_500)).ToList();
+        var calls = Enumerable.Range(0, 8).Select(_ => Functions.Sleep.RemoteAsync(1_500)).ToList();
         var outcomes = new List<Exception?>();
         foreach (var call in calls)
         {

@@ -1,7 +1,6 @@
-namespace Modal.EndToEnd.Tests;
+using static Modal.TestApp.TestApp;
 
-using Modal.TestApp;
-using TestApp = Modal.TestApp.TestApp;
+namespace Modal.EndToEnd.Tests;
 
 [Collection(EndToEndCollection.Name)]
 public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
@@ -11,7 +10,7 @@ public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task A_map_of_1000_inputs_yields_every_result_in_input_order()
     {
-        var results = await TestApp.Functions.Square.MapAsync(Enumerable.Range(0, 1000)).ToListAsync();
+        var results = await Functions.Square.MapAsync(Enumerable.Range(0, 1000)).ToListAsync();
 
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => i * i), results);
     }
@@ -19,7 +18,7 @@ public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task An_unordered_map_yields_every_result_exactly_once()
     {
-        var results = await TestApp.Functions.Square.MapAsync(Enumerable.Range(0, 1000), orderOutputs: false).ToListAsync();
+        var results = await Functions.Square.MapAsync(Enumerable.Range(0, 1000), orderOutputs: false).ToListAsync();
 
         Assert.Equal(1000, results.Count);
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => i * i).ToHashSet(), results.ToHashSet());
@@ -41,7 +40,7 @@ public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
             }
         }
 
-        var results = await TestApp.Functions.Square.MapAsync(Slowly()).ToListAsync();
+        var results = await Functions.Square.MapAsync(Slowly()).ToListAsync();
 
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i * i), results);
     }
@@ -49,7 +48,7 @@ public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task Starmap_spreads_each_tuple_over_the_parameters()
     {
-        var results = await TestApp.Functions.Add.StarmapAsync([(1, 2), (10, 20), (100, 200)]).ToListAsync();
+        var results = await Functions.Add.StarmapAsync([(1, 2), (10, 20), (100, 200)]).ToListAsync();
 
         Assert.Equal([3, 30, 300], results);
     }
@@ -57,7 +56,7 @@ public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task A_map_of_nothing_yields_nothing()
     {
-        Assert.Empty(await TestApp.Functions.Square.MapAsync(Array.Empty<int>()).ToListAsync());
+        Assert.Empty(await Functions.Square.MapAsync(Array.Empty<int>()).ToListAsync());
     }
 
     [Fact]
@@ -65,7 +64,7 @@ public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var error = await Assert.ThrowsAsync<RemoteException>(async () =>
         {
-            await foreach (var _ in TestApp.Functions.Fail.MapAsync(["m-1", "m-2"]))
+            await foreach (var _ in Functions.Fail.MapAsync(["m-1", "m-2"]))
             {
             }
         });
@@ -76,7 +75,7 @@ public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task With_return_exceptions_failures_come_back_as_values_in_order()
     {
-        var results = await TestApp.Functions.Fail.MapAsync(["r-0", "r-1", "r-2"], returnExceptions: true).ToListAsync();
+        var results = await Functions.Fail.MapAsync(["r-0", "r-1", "r-2"], returnExceptions: true).ToListAsync();
 
         Assert.Equal(3, results.Count);
         for (var i = 0; i < 3; i++)
@@ -87,7 +86,7 @@ public sealed class MapTests(AppFixture app) : IClassFixture<AppFixture>
             Assert.Contains($"r-{i}", remote.RemoteMessage);
         }
 
-        var ok = await TestApp.Functions.Square.MapAsync([3, 4], returnExceptions: true).ToListAsync();
+        var ok = await Functions.Square.MapAsync([3, 4], returnExceptions: true).ToListAsync();
         Assert.Equal([9, 16], ok.Select(r => r.Value));
         Assert.NotNull(_app.Run);
     }

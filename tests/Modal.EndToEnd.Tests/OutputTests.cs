@@ -1,10 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using static Modal.TestApp.TestApp;
 
 namespace Modal.EndToEnd.Tests;
-
-using Modal.TestApp;
-using TestApp = Modal.TestApp.TestApp;
 
 /// <summary>
 /// Captures what the local backend relays from the workers' stdout. The capture starts before the app, so every worker
@@ -89,7 +87,7 @@ public sealed class OutputTests(CapturedOutputFixture app) : IClassFixture<Captu
     [Fact]
     public async Task What_a_function_prints_reaches_the_caller_prefixed_with_function_and_input_id()
     {
-        await TestApp.Functions.Print.RemoteAsync("printed-7f3a");
+        await Functions.Print.RemoteAsync("printed-7f3a");
 
         var lines = await app.Lines.WaitForAsync(l => l.Any(x => x.Contains("printed-7f3a")), TimeSpan.FromSeconds(10));
         var line = Assert.Single(lines, l => l.Contains("printed-7f3a"));
@@ -100,7 +98,7 @@ public sealed class OutputTests(CapturedOutputFixture app) : IClassFixture<Captu
     public async Task Spawn_map_runs_every_input_and_their_effects_become_visible()
     {
         string[] words = ["sm-alpha", "sm-beta", "sm-gamma"];
-        await TestApp.Functions.Print.SpawnMapAsync(words);
+        await Functions.Print.SpawnMapAsync(words);
 
         var lines = await app.Lines.WaitForAsync(l => words.All(w => l.Any(x => x.EndsWith(w, StringComparison.Ordinal))), TimeSpan.FromSeconds(30));
         foreach (var word in words)

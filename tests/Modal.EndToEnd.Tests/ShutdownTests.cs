@@ -1,7 +1,6 @@
-namespace Modal.EndToEnd.Tests;
+using static Modal.TestApp.TestApp;
 
-using Modal.TestApp;
-using TestApp = Modal.TestApp.TestApp;
+namespace Modal.EndToEnd.Tests;
 
 [Collection(EndToEndCollection.Name)]
 public sealed class ShutdownTests
@@ -15,8 +14,8 @@ public sealed class ShutdownTests
         try
         {
             Assert.Same(run, AppRun.Current);
-            await TestApp.Functions.Square.RemoteAsync(2);
-            await TestApp.Functions.Add.RemoteAsync(1, 2);
+            await Functions.Square.RemoteAsync(2);
+            await Functions.Add.RemoteAsync(1, 2);
             workers = WorkerProcesses.ChildrenOf(Environment.ProcessId, run.ServerUrl);
             Assert.NotEmpty(workers);
         }
@@ -51,7 +50,7 @@ public sealed class ShutdownTests
     {
         Assert.Null(AppRun.Current);
 
-        var error = await Assert.ThrowsAsync<InvalidError>(() => TestApp.Functions.Square.RemoteAsync(1));
+        var error = await Assert.ThrowsAsync<InvalidError>(() => Functions.Square.RemoteAsync(1));
         Assert.Contains("RunAsync", error.Message);
     }
 }

@@ -1,7 +1,6 @@
-namespace Modal.EndToEnd.Tests;
+using static Modal.TestApp.TestApp;
 
-using Modal.TestApp;
-using TestApp = Modal.TestApp.TestApp;
+namespace Modal.EndToEnd.Tests;
 
 [Collection(EndToEndCollection.Name)]
 public sealed class SpawnTests(AppFixture app) : IClassFixture<AppFixture>
@@ -11,7 +10,7 @@ public sealed class SpawnTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task A_spawned_call_returns_its_id_at_once_and_its_result_later()
     {
-        var call = await TestApp.Functions.Square.SpawnAsync(9);
+        var call = await Functions.Square.SpawnAsync(9);
 
         Assert.StartsWith("fc-", call.ObjectId);
         Assert.Equal(81, await call.GetAsync(Patience));
@@ -22,7 +21,7 @@ public sealed class SpawnTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task Polling_an_unfinished_call_with_a_zero_timeout_raises_TimeoutException()
     {
-        var call = await TestApp.Functions.Sleep.SpawnAsync(3_000);
+        var call = await Functions.Sleep.SpawnAsync(3_000);
 
         await Assert.ThrowsAsync<TimeoutException>(() => call.GetAsync(TimeSpan.Zero));
         await Assert.ThrowsAsync<TimeoutException>(() => call.GetAsync(TimeSpan.FromMilliseconds(200)));
@@ -32,7 +31,7 @@ public sealed class SpawnTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task A_spawned_failure_is_raised_by_get()
     {
-        var call = await TestApp.Functions.Fail.SpawnAsync("spawned-boom");
+        var call = await Functions.Fail.SpawnAsync("spawned-boom");
 
         var error = await Assert.ThrowsAsync<RemoteException>(() => call.GetAsync(Patience));
         Assert.Contains("spawned-boom", error.RemoteMessage);
@@ -48,7 +47,7 @@ public sealed class SpawnTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task Another_process_reads_a_spawned_result_given_only_the_id_and_the_server_url()
     {
-        var call = await TestApp.Functions.Square.SpawnAsync(12);
+        var call = await Functions.Square.SpawnAsync(12);
 
         using var helper = HelperProcess.Start(
             new Dictionary<string, string?> { ["MODAL_SERVER_URL"] = app.Run.ServerUrl.ToString() },
@@ -62,7 +61,7 @@ public sealed class SpawnTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task Spawn_map_returns_once_every_input_is_accepted()
     {
         var before = DateTime.UtcNow;
-        await TestApp.Functions.Sleep.SpawnMapAsync([1_500, 1_500, 1_500, 1_500]);
+        await Functions.Sleep.SpawnMapAsync([1_500, 1_500, 1_500, 1_500]);
 
         // Accepting is not running: four 1.5 s inputs on at most two containers take well over 1.5 s to finish.
         Assert.True(DateTime.UtcNow - before < TimeSpan.FromSeconds(30));

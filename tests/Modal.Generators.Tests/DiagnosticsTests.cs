@@ -118,7 +118,8 @@ public sealed class DiagnosticsTests
             [App("c")] public static partial class Second { }
             """);
 
-        Assert.Contains("add the 'partial' modifier", Single(result, "MODAL002").GetMessage(), StringComparison.Ordinal);
+        // MODAL002 comes from AppClassAnalyzer (tests/Modal.Analyzers.Tests), where the IDE can fix it; the generator skips the class.
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == "MODAL002");
         Assert.Contains("'Second' is a second one", Single(result, "MODAL011").GetMessage(), StringComparison.Ordinal);
     }
 

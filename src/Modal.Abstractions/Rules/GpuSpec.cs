@@ -93,7 +93,8 @@ namespace Modal.Rules
                     return false;
                 }
 
-                if (!seen.Add(request!.Type + (request.Exact ? "!" : "")))
+                // "H100" and "H100!" are one type: listing both would only repeat a choice.
+                if (!seen.Add(request!.Type))
                 {
                     error = $"The GPU fallback list \"{text}\" names {request.Type} twice. List each type once, in order of preference.";
                     return false;
@@ -137,7 +138,7 @@ namespace Modal.Rules
             {
                 typeText = part.Substring(0, colon).Trim();
                 var countText = part.Substring(colon + 1).Trim();
-                if (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out count))
+                if (!int.TryParse(countText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out count))
                 {
                     error = $"The GPU count in \"{part}\" is not a whole number. Write the count after a colon, e.g. \"H100:2\".";
                     return false;
@@ -148,6 +149,12 @@ namespace Modal.Rules
             if (exact)
             {
                 typeText = typeText.Substring(0, typeText.Length - 1);
+            }
+
+            if (typeText.Length == 0)
+            {
+                error = $"The GPU entry \"{part}\" names no type. Write the type before the count, e.g. \"H100:2\".";
+                return false;
             }
 
             var type = Canonicalize(typeText);
@@ -189,11 +196,15 @@ namespace Modal.Rules
             return true;
         }
 
-        /// <summary>The known type closest in edit distance, when it is close enough to be a likely typo.</summary>
-        private static string? Nearest(string name)
+        /// <summary>
+        /// The known type closest in edit distance, when it is close enough to be a likely typo and no other type is as
+        /// close (a tie is no unambiguous fix).
+        /// </summary>
+        public static string? Nearest(string name)
         {
             string? best = null;
             var bestDistance = int.MaxValue;
+            var tied = false;
             foreach (var known in KnownTypes)
             {
                 var d = Distance(name.ToUpperInvariant(), known.ToUpperInvariant());
@@ -201,10 +212,15 @@ namespace Modal.Rules
                 {
                     bestDistance = d;
                     best = known;
+                    tied = false;
+                }
+                else if (d == bestDistance)
+                {
+                    tied = true;
                 }
             }
 
-            return bestDistance <= Math.Max(1, name.Length / 3) ? best : null;
+            return !tied && bestDistance <= Math.Max(1, name.Length / 3) ? best : null;
         }
 
         private static int Distance(string a, string b)

@@ -2,8 +2,9 @@
 namespace Modal.Rules
 {
     /// <summary>
-    /// IDs of the configuration rules in <see cref="SettingRules"/>. The generator's own diagnostics use MODAL001-MODAL049;
-    /// configuration rules use MODAL050 and up, so the two ranges never collide. Each ID has a page under docs/diagnostics/.
+    /// IDs of the configuration rules in <see cref="SettingRules"/> and <see cref="FunctionRules"/>. The generator's own
+    /// diagnostics use MODAL001-MODAL049; configuration rules use MODAL050 and up, so the two ranges never collide. The
+    /// analyzers' DiagnosticIds mirror these constants, and each ID has a page under docs/diagnostics/.
     /// </summary>
     public static class RuleIds
     {
@@ -20,5 +21,17 @@ namespace Modal.Rules
         public const string InvalidFunctionName = "MODAL060";
         public const string InvalidCluster = "MODAL061";
         public const string InvalidVolume = "MODAL062";
+        public const string RetriesNotAllowed = "MODAL063";
+        public const string InvalidBatchedFunction = "MODAL064";
+        public const string ScheduledFunctionHasParameters = "MODAL065";
+        public const string ConcurrentOnClassMethod = "MODAL066";
+        public const string BatchedClassHasOtherMethods = "MODAL067";
+        public const string InvalidMaxInputs = "MODAL068";
+
+        /// <summary>
+        /// The generator reports a duplicate name while it builds the app (MODAL012); the runtime's manifest check
+        /// reports it under the same ID.
+        /// </summary>
+        public const string DuplicateFunctionName = "MODAL012";
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Modal.Generators.Diagnostics;
@@ -98,17 +100,45 @@ internal static class Descriptors
         "Conflicting settings",
         "Function '{0}' {1}");
 
-    private static readonly DiagnosticDescriptor[] All =
-    [
+    // The configuration rules (MODAL050+). Their messages come whole from the shared rules in Modal.Rules, so the IDE,
+    // the build and the runtime's InvalidError all say the same words.
+    public static readonly DiagnosticDescriptor InvalidGpu = Rule(DiagnosticIds.InvalidGpu, "Invalid GPU request");
+    public static readonly DiagnosticDescriptor InvalidCpu = Rule(DiagnosticIds.InvalidCpu, "Invalid CPU request or limit");
+    public static readonly DiagnosticDescriptor InvalidMemory = Rule(DiagnosticIds.InvalidMemory, "Invalid memory request or limit");
+    public static readonly DiagnosticDescriptor InvalidEphemeralDisk = Rule(DiagnosticIds.InvalidEphemeralDisk, "Ephemeral disk out of range");
+    public static readonly DiagnosticDescriptor InvalidAutoscaler = Rule(DiagnosticIds.InvalidAutoscaler, "Invalid autoscaler setting");
+    public static readonly DiagnosticDescriptor InvalidTimeout = Rule(DiagnosticIds.InvalidTimeout, "Timeout out of range");
+    public static readonly DiagnosticDescriptor InvalidRetries = Rule(DiagnosticIds.InvalidRetries, "Invalid retry policy");
+    public static readonly DiagnosticDescriptor InvalidConcurrency = Rule(DiagnosticIds.InvalidConcurrency, "Invalid [Concurrent] setting");
+    public static readonly DiagnosticDescriptor InvalidBatching = Rule(DiagnosticIds.InvalidBatching, "Invalid [Batched] setting");
+    public static readonly DiagnosticDescriptor InvalidSchedule = Rule(DiagnosticIds.InvalidSchedule, "Invalid schedule");
+    public static readonly DiagnosticDescriptor InvalidFunctionName = Rule(DiagnosticIds.InvalidFunctionName, "Invalid function name");
+    public static readonly DiagnosticDescriptor InvalidCluster = Rule(DiagnosticIds.InvalidCluster, "Invalid [Clustered] setting");
+    public static readonly DiagnosticDescriptor InvalidVolume = Rule(DiagnosticIds.InvalidVolume, "Invalid volume mount");
+    public static readonly DiagnosticDescriptor RetriesNotAllowed = Rule(DiagnosticIds.RetriesNotAllowed, "Retries on a web or generator function");
+    public static readonly DiagnosticDescriptor InvalidBatchedFunction = Rule(DiagnosticIds.InvalidBatchedFunction, "[Batched] combined with an unsupported feature");
+    public static readonly DiagnosticDescriptor ScheduledFunctionHasParameters = Rule(DiagnosticIds.ScheduledFunctionHasParameters, "Scheduled function takes parameters");
+    public static readonly DiagnosticDescriptor ConcurrentOnClassMethod = Rule(DiagnosticIds.ConcurrentOnClassMethod, "[Concurrent] on a method of a [Cls] class");
+    public static readonly DiagnosticDescriptor BatchedClassHasOtherMethods = Rule(DiagnosticIds.BatchedClassHasOtherMethods, "[Batched] method in a [Cls] class with other methods");
+    public static readonly DiagnosticDescriptor InvalidMaxInputs = Rule(DiagnosticIds.InvalidMaxInputs, "Invalid MaxInputs");
+
+    /// <summary>The descriptors of the configuration rules, which the analyzers report.</summary>
+    public static readonly ImmutableArray<DiagnosticDescriptor> Rules = ImmutableArray.Create(
+        InvalidGpu, InvalidCpu, InvalidMemory, InvalidEphemeralDisk, InvalidAutoscaler, InvalidTimeout, InvalidRetries,
+        InvalidConcurrency, InvalidBatching, InvalidSchedule, InvalidFunctionName, InvalidCluster, InvalidVolume,
+        RetriesNotAllowed, InvalidBatchedFunction, ScheduledFunctionHasParameters, ConcurrentOnClassMethod,
+        BatchedClassHasOtherMethods, InvalidMaxInputs);
+
+    /// <summary>The generator's own descriptors.</summary>
+    public static readonly ImmutableArray<DiagnosticDescriptor> Generator = ImmutableArray.Create(
         FunctionNotInApp, InvalidAppClass, FunctionNotStatic, GenericFunction, ByRefParameter, UnserializableType,
         ClsNotSupported, ImageArgumentNotConstant, ImageMemberNotFound, UnsupportedImageExpression, MultipleApps,
         DuplicateFunctionName, InvalidEntrypoint, UnsupportedEntrypointParameter, MultipleEntrypoints,
-        ReservedParameterName, InvalidBatchedSignature, ConflictingSettings,
-    ];
+        ReservedParameterName, InvalidBatchedSignature, ConflictingSettings);
 
     public static DiagnosticDescriptor ById(string id)
     {
-        foreach (var descriptor in All)
+        foreach (var descriptor in Generator.Concat(Rules))
         {
             if (descriptor.Id == id)
             {
@@ -120,5 +150,7 @@ internal static class Descriptors
     }
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: DiagnosticIds.HelpLinkBase + id + ".md");
+
+    private static DiagnosticDescriptor Rule(string id, string title) => Error(id, title, "{0}");
 }

@@ -35,6 +35,7 @@ internal struct Float4
         c.Z + (a * b.Z),
         c.W + (a * b.W));
 
+    /// <summary><paramref name="acc"/> + a · b, as a chain of four multiply-adds into the accumulator.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Dot(Float4 a, Float4 b) => (a.X * b.X) + (a.Y * b.Y) + (a.Z * b.Z) + (a.W * b.W);
+    public static float DotAdd(float acc, Float4 a, Float4 b) => acc + (a.X * b.X) + (a.Y * b.Y) + (a.Z * b.Z) + (a.W * b.W);
 }

@@ -1,0 +1,54 @@
+using Modal.CodeFixes;
+using Modal.Generators.Analyzers;
+using GpuFix = Modal.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    Modal.Generators.Analyzers.FunctionSettingsAnalyzer,
+    Modal.CodeFixes.GpuSuggestionCodeFixProvider>;
+using PartialFix = Modal.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    Modal.Generators.Analyzers.AppClassAnalyzer,
+    Modal.CodeFixes.AppClassModifiersCodeFixProvider>;
+
+namespace Modal.Analyzers.Tests;
+
+public sealed class CodeFixTests
+{
+    [Fact]
+    public Task AMisspeltGpuBecomesTheNearestKnownType() => GpuFix.VerifyCodeFixAsync(
+        """
+        using Modal;
+        [App("hello")]
+        public static partial class Hello
+        {
+            [Function(Gpu = {|MODAL050:"A100-80G"|})] public static int F(int x) => x;
+            [Function(Gpu = {|MODAL050:"h10:2"|})] public static int G(int x) => x;
+        }
+        """,
+        """
+        using Modal;
+        [App("hello")]
+        public static partial class Hello
+        {
+            [Function(Gpu = "A100-80GB")] public static int F(int x) => x;
+            [Function(Gpu = "H100:2")] public static int G(int x) => x;
+        }
+        """);
+
+    [Fact]
+    public Task AnAppClassWithoutPartialGetsIt() => PartialFix.VerifyCodeFixAsync(
+        """
+        using Modal;
+        [App("hello")]
+        public static class {|MODAL002:Hello|}
+        {
+            [Function] public static int F(int x) => x;
+        }
+        """,
+        """
+        using Modal;
+        [App("hello")]
+        public static partial class Hello
+        {
+            [Function] public static int F(int x) => x;
+        }
+        """,
+        withGenerator: true);
+}

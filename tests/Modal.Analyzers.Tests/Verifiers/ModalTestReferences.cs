@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Modal.Analyzers.Tests.Verifiers;
+
+/// <summary>
+/// What test compilations reference: the running runtime's own assemblies (no reference pack to download) plus
+/// Modal.Abstractions for the attributes and MessagePack for the types generated code names.
+/// </summary>
+internal static class ModalTestReferences
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> All = new(Load);
+
+    /// <summary>An empty reference set: the real references come from <see cref="Assemblies"/>.</summary>
+    public static ReferenceAssemblies None { get; } = new("net10.0");
+
+    public static ImmutableArray<MetadataReference> Assemblies => All.Value;
+
+    private static ImmutableArray<MetadataReference> Load()
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) ||
+                        Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll" or "Microsoft.Win32.Primitives.dll")
+            .ToList();
+        paths.Add(typeof(Modal.FunctionAttribute).Assembly.Location);
+        paths.Add(typeof(MessagePack.MessagePackSerializer).Assembly.Location);
+        return paths.Distinct().Where(File.Exists).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    }
+}

@@ -1,0 +1,154 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Modal.Gpus.Kernels;
+
+namespace Modal.Gpus.Tests.Kernels;
+
+[Collection(CpuAcceleratorCollection.Name)]
+public sealed class EmbeddingIndexTests(CpuAcceleratorFixture fixture)
+{
+    private readonly Accelerator accelerator = fixture.Context.Accelerator;
+
+    [Theory]
+    [InlineData(1000, 64, 3, 10)] // one chunk, one query pass
+    [InlineData(5000, 37, 20, 5)] // two chunks (two selection passes), padded rows, two query passes
+    [InlineData(9000, 16, 2, 300)] // k above the group size: runs of 512 span several threads' work
+    [InlineData(700, 24, 1, 1)] // k of 1
+    [InlineData(4096, 8, 17, 2048)] // the largest k, one full chunk
+    public void Search_matches_cpu_reference(int rows, int dimension, int queryCount, int k)
+    {
+        var embeddings = GemmTests.Random(rows * dimension, seed: rows + dimension);
+        var queries = Enumerable.Range(0, queryCount).Select(q => GemmTests.Random(dimension, seed: 1000 + q)).ToArray();
+        using var index = new EmbeddingIndex(accelerator, embeddings, dimension);
+
+        var results = index.Search(queries, k);
+
+        Assert.Equal(queryCount, results.Length);
+        for (var q = 0; q < queryCount; q++)
+        {
+            AssertMatchesReference(embeddings, dimension, queries[q], k, results[q]);
+        }
+    }
+
+    [Fact]
+    public void Asking_for_more_than_the_index_holds_returns_every_row_in_order()
+    {
+        const int rows = 50, dimension = 12;
+        var embeddings = GemmTests.Random(rows * dimension, seed: 5);
+        var query = GemmTests.Random(dimension, seed: 6);
+        using var index = new EmbeddingIndex(accelerator, embeddings, dimension);
+
+        var hits = index.Search(query, 100);
+
+        Assert.Equal(rows, hits.Length);
+        AssertMatchesReference(embeddings, dimension, query, rows, hits);
+    }
+
+    [Fact]
+    public void Ties_go_to_the_lower_index_and_zero_rows_score_zero()
+    {
+        // Rows 1, 4 and 6 point the same way (at different lengths); row 2 is zero.
+        float[][] embeddings =
+        [
+            [0f, 1f, 0f],
+            [2f, 0f, 0f],
+            [0f, 0f, 0f],
+            [-1f, 0f, 0f],
+            [5f, 0f, 0f],
+            [0f, 0f, 1f],
+            [0.5f, 0f, 0f],
+        ];
+        using var index = new EmbeddingIndex(accelerator, embeddings);
+
+        var hits = index.Search([1f, 0f, 0f], 5);
+
+        Assert.Equal([1, 4, 6, 0, 2], hits.Select(h => h.Index));
+        Assert.Equal(1f, hits[0].Score, 5);
+        Assert.Equal(1f, hits[2].Score, 5);
+        Assert.Equal(0f, hits[4].Score, 5);
+    }
+
+    [Fact]
+    public void A_zero_query_scores_every_row_zero()
+    {
+        var embeddings = GemmTests.Random(30 * 4, seed: 9);
+        using var index = new EmbeddingIndex(accelerator, embeddings, 4);
+
+        var hits = index.Search(new float[4], 3);
+
+        Assert.Equal([0, 1, 2], hits.Select(h => h.Index));
+        Assert.All(hits, h => Assert.Equal(0f, h.Score));
+    }
+
+    [Fact]
+    public void Index_built_from_device_memory_matches_one_built_from_host_memory()
+    {
+        const int rows = 600, dimension = 13;
+        var embeddings = GemmTests.Random(rows * dimension, seed: 21);
+        var query = GemmTests.Random(dimension, seed: 22);
+        using var onDevice = accelerator.Allocate1D(embeddings);
+        using var fromDevice = EmbeddingIndex.FromDevice(accelerator, onDevice.View, rows, dimension);
+        using var fromHost = new EmbeddingIndex(accelerator, embeddings, dimension);
+
+        Assert.Equal(fromHost.Search(query, 7), fromDevice.Search(query, 7));
+        AssertMatchesReference(embeddings, dimension, query, 7, fromDevice.Search(query, 7));
+    }
+
+    [Fact]
+    public void Bad_arguments_are_rejected_with_what_is_allowed()
+    {
+        using var index = new EmbeddingIndex(accelerator, GemmTests.Random(40, seed: 1), 4);
+
+        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => index.Search(new float[4], EmbeddingIndex.MaxK + 1));
+        Assert.Contains($"between 1 and {EmbeddingIndex.MaxK}", tooMany.Message, StringComparison.Ordinal);
+        var wrongLength = Assert.Throws<ArgumentException>(() => index.Search(new float[5], 3));
+        Assert.Contains("Query 0 has 5 values; the index's embeddings have 4", wrongLength.Message, StringComparison.Ordinal);
+        var ragged = Assert.Throws<ArgumentException>(() => new EmbeddingIndex(accelerator, GemmTests.Random(10, seed: 2), 4));
+        Assert.Contains("10 floats do not divide into rows of 4", ragged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_index_returns_no_hits()
+    {
+        using var index = new EmbeddingIndex(accelerator, ReadOnlySpan<float>.Empty, 8);
+
+        Assert.Equal(0, index.Count);
+        Assert.Empty(index.Search(new float[8], 4));
+    }
+
+    /// <summary>
+    /// Scores are compared rank by rank with a float tolerance, and each returned index must really have the score of
+    /// its rank: device and CPU may order two rows whose scores differ by rounding differently, but not anything else.
+    /// </summary>
+    private static void AssertMatchesReference(float[] embeddings, int dimension, float[] query, int k, SearchHit[] hits)
+    {
+        var rows = embeddings.Length / dimension;
+        var queryNorm = Math.Sqrt(query.Sum(v => (double)v * v));
+        var scores = new double[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            double dot = 0, norm = 0;
+            for (var d = 0; d < dimension; d++)
+            {
+                var e = embeddings[(r * dimension) + d];
+                dot += (double)e * query[d];
+                norm += (double)e * e;
+            }
+
+            scores[r] = norm == 0 || queryNorm == 0 ? 0 : dot / Math.Sqrt(norm) / queryNorm;
+        }
+
+        var expected = Enumerable.Range(0, rows).OrderByDescending(r => scores[r]).ThenBy(r => r).Take(k).ToArray();
+        Assert.Equal(expected.Length, hits.Length);
+        Assert.Equal(hits.Length, hits.Select(h => h.Index).Distinct().Count());
+        const double tolerance = 1e-5;
+        for (var rank = 0; rank < expected.Length; rank++)
+        {
+            var want = scores[expected[rank]];
+            Assert.True(Math.Abs(hits[rank].Score - want) <= tolerance, $"rank {rank}: score {hits[rank].Score}, expected {want}");
+            Assert.True(
+                Math.Abs(scores[hits[rank].Index] - want) <= tolerance,
+                $"rank {rank}: row {hits[rank].Index} scores {scores[hits[rank].Index]}, but rank {rank} should score {want} (row {expected[rank]})");
+        }
+    }
+}
