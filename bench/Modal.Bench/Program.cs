@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<Task<object>>>(StringComparer.Ordina
     ["remote-latency"] = RemoteLatencyAsync,
     ["map-throughput"] = MapThroughputAsync,
     ["cold-start"] = ColdStartAsync,
+    ["generator-500"] = GeneratorBenchmark.RunAsync,
 };
 
 var requested = args.Length == 0 ? scenarios.Keys.ToArray() : args;

@@ -1,10 +1,12 @@
+extern alias analyzers;
+
 using Modal.CodeFixes;
-using Modal.Generators.Analyzers;
+using analyzers::Modal.Generators.Analyzers;
 using GpuFix = Modal.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
-    Modal.Generators.Analyzers.FunctionSettingsAnalyzer,
+    analyzers::Modal.Generators.Analyzers.FunctionSettingsAnalyzer,
     Modal.CodeFixes.GpuSuggestionCodeFixProvider>;
 using PartialFix = Modal.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
-    Modal.Generators.Analyzers.AppClassAnalyzer,
+    analyzers::Modal.Generators.Analyzers.AppClassAnalyzer,
     Modal.CodeFixes.AppClassModifiersCodeFixProvider>;
 
 namespace Modal.Analyzers.Tests;
@@ -41,6 +43,16 @@ public sealed class CodeFixTests
         {
             [Function] public static int F(int x) => x;
         }
+
+        [App("other")]
+        internal class {|MODAL002:Other|}
+        {
+        }
+
+        [App("third")]
+        class {|MODAL002:Third|}
+        {
+        }
         """,
         """
         using Modal;
@@ -49,6 +61,38 @@ public sealed class CodeFixTests
         {
             [Function] public static int F(int x) => x;
         }
+
+        [App("other")]
+        internal static partial class Other
+        {
+        }
+
+        [App("third")]
+        static partial class Third
+        {
+        }
+        """);
+
+    [Fact]
+    public Task NoFixIsOfferedForANestedAppClass() => PartialFix.VerifyCodeFixAsync(
+        """
+        using Modal;
+        public static partial class Outer
+        {
+            [App("hello")]
+            public static partial class {|MODAL002:Hello|}
+            {
+            }
+        }
         """,
-        withGenerator: true);
+        """
+        using Modal;
+        public static partial class Outer
+        {
+            [App("hello")]
+            public static partial class {|MODAL002:Hello|}
+            {
+            }
+        }
+        """);
 }

@@ -16,4 +16,14 @@ public interface IModalRegistry
 
     /// <summary>Finds the invoker of a function by the entry key recorded in the manifest.</summary>
     bool TryGetInvoker(string entryKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FunctionInvoker? invoker);
+
+    /// <summary>
+    /// Finds the lifecycle of a [Cls] class by the entry key of its manifest entry (kind <c>class</c>). Registries of apps
+    /// without classes keep this default.
+    /// </summary>
+    bool TryGetClass(string classKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ClassLifecycle? lifecycle)
+    {
+        lifecycle = null;
+        return false;
+    }
 }

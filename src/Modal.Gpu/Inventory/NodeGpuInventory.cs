@@ -112,7 +112,15 @@ public sealed class NodeGpuInventory : IGpuInventory
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            process.Kill(entireProcessTree: true);
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited between the timeout and the kill.
+            }
+
             return (null, $"nvidia-smi did not answer within {NvidiaSmiTimeout.TotalSeconds:0} s.");
         }
         catch (FormatException ex)

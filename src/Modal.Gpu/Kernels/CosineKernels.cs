@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ILGPU;
+using ILGPU.Runtime;
 
 namespace Modal.Gpus.Kernels;
 
@@ -27,6 +28,12 @@ internal static class CosineKernels
 
     /// <summary>Staged row pitch in float4s; the spare float4 puts 8 consecutive rows on 8 distinct bank groups.</summary>
     private const int TilePitch = SliceFloat4s + 1;
+
+    /// <summary>
+    /// At most 128 registers per thread so two groups share a multiprocessor: while one waits at a barrier the other
+    /// keeps loads in flight.
+    /// </summary>
+    public static KernelSpecialization ScoreSpecialization => new(ScoreGroupSize, 2);
 
     public const int ScoreSharedMemoryBytes = (RowsPerGroup + QueriesPerPass) * TilePitch * 16;
 

@@ -89,11 +89,6 @@ public sealed class EmbeddingIndex : IDisposable
         Count = count;
         Dimension = dimension;
         pitch = (dimension + CosineKernels.RowAlignment - 1) / CosineKernels.RowAlignment * CosineKernels.RowAlignment;
-        if ((long)count * pitch > int.MaxValue * 4L)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} rows of {dimension} floats exceed what one index addresses (2^33 floats); split it into shards.");
-        }
-
         if (count > 0)
         {
             rows = accelerator.Allocate1D<float>((long)count * pitch);
@@ -336,11 +331,9 @@ public sealed class EmbeddingIndex : IDisposable
             KernelRequirements.Check(accelerator, "top-k", TopKKernel.GroupSize, TopKKernel.SharedMemoryBytes);
             normalize = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, int>(CosineKernels.Normalize);
             padRow = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(CosineKernels.PadRow);
-            // At most 128 registers per thread so two groups share a multiprocessor: while one waits at a barrier the
-            // other keeps loads in flight.
             scores = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(
                 CosineKernels.Scores,
-                new KernelSpecialization(CosineKernels.ScoreGroupSize, 2));
+                CosineKernels.ScoreSpecialization);
             topK = accelerator.LoadKernel<ArrayView<float>, ArrayView<ulong>, ArrayView<ulong>, int, long, long, int, int, int>(TopKKernel.Kernel);
         }
 

@@ -191,9 +191,11 @@ public static class Gemm
         {
             KernelRequirements.Check(accelerator, "GEMM", GemmKernel.GroupSize, GemmKernel.SharedMemoryBytes);
             Vector = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(
-                GemmKernel.Kernel<VectorGemmLayout>);
+                GemmKernel.Kernel<VectorGemmLayout>,
+                GemmKernel.Specialization);
             Scalar = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(
-                GemmKernel.Kernel<ScalarGemmLayout>);
+                GemmKernel.Kernel<ScalarGemmLayout>,
+                GemmKernel.Specialization);
         }
 
         public Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int> Vector { get; }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ILGPU;
+using ILGPU.Runtime;
 
 namespace Modal.Gpus.Kernels;
 
@@ -22,6 +23,12 @@ internal static class GemmKernel
 
     private const int ABufferSize = TileK * AStride;
     private const int BBufferSize = TileK * TileN;
+
+    /// <summary>
+    /// At most 128 registers per thread (the kernel needs about 123), so two groups share a multiprocessor and one
+    /// computes while the other waits at its barrier. Without the cap the driver's compiler is free to use more.
+    /// </summary>
+    public static KernelSpecialization Specialization => new(GroupSize, 2);
 
     /// <summary>Shared memory per group, in bytes: two buffers each of A and B.</summary>
     public const int SharedMemoryBytes = 2 * (ABufferSize + BBufferSize) * sizeof(float);

@@ -1,3 +1,5 @@
+using Modal.Manifest;
+
 namespace Modal.Backends;
 
 /// <summary>What a backend needs to start one container task for a function.</summary>
@@ -19,4 +21,13 @@ public sealed record ContainerSpec
 
     /// <summary>Environment variables of the container (MODAL_SERVER_URL, MODAL_TASK_ID, MODAL_TASK_TOKEN, …).</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    /// <summary>
+    /// The function's manifest entry: container backends read its image, resources and sandboxing from it. Null when
+    /// the caller has none (a backend then runs the function with platform defaults).
+    /// </summary>
+    public FunctionManifest? Function { get; init; }
+
+    /// <summary>The app's build output folder on the control plane's machine, which a container backend mounts.</summary>
+    public string? ArtifactDir { get; init; }
 }

@@ -18,6 +18,14 @@ public interface IContainerBackend : IAsyncDisposable
     /// </summary>
     void Validate(string appName, IReadOnlyList<FunctionManifest> functions);
 
+    /// <summary>
+    /// Readies what the app's functions need before the app is created, e.g. builds their container images, writing
+    /// progress to the backend's build log. Throws (<see cref="InvalidError"/> for a failed build) to abort the deploy,
+    /// which leaves any previous version of the app serving. Backends with nothing to prepare keep the default.
+    /// </summary>
+    Task PrepareAsync(string appName, string artifactDir, IReadOnlyList<FunctionManifest> functions, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
     /// <summary>Starts a task. The task's end, including a failed start, is reported on <see cref="Exits"/>.</summary>
     Task StartAsync(ContainerSpec spec, CancellationToken cancellationToken);
 

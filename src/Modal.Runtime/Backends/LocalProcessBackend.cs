@@ -18,7 +18,8 @@ public sealed class LocalProcessBackend : IContainerBackend
     /// <summary>The environment variable that overrides where Modal.Worker.dll is.</summary>
     public const string WorkerPathVariable = "MODAL_WORKER_PATH";
 
-    private static readonly HashSet<string> Supported =
+    /// <summary>The settings this backend honours; the Docker backend honours these too, plus its own.</summary>
+    internal static readonly HashSet<string> Supported =
     [
         FunctionSettings.Timeout,
         FunctionSettings.StartupTimeout,

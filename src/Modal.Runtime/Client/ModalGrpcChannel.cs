@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http;
+using System.Net.Sockets;
 using Grpc.Net.Client;
 
 namespace Modal;
@@ -11,15 +12,19 @@ namespace Modal;
 /// </summary>
 internal static class ModalGrpcChannel
 {
+    /// <summary>The scheme of a control plane reached through a Unix domain socket: <c>unix:///path/to/socket</c>.</summary>
+    internal const string UnixScheme = "unix";
+
     /// <summary>Largest message either side accepts: a response may carry many inline payloads of up to 2 MiB each.</summary>
     internal const int MaxMessageBytes = 256 * 1024 * 1024;
 
     public static GrpcChannel Create(Uri address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps)
+        var unixSocket = address.Scheme == UnixScheme ? address.AbsolutePath : null;
+        if (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps && unixSocket is null)
         {
-            throw new InvalidError($"The Modal server URL '{address}' must start with http:// or https://, e.g. http://127.0.0.1:7000.");
+            throw new InvalidError($"The Modal server URL '{address}' must start with http:// or https://, e.g. http://127.0.0.1:7000 (or be unix:///path/to/socket).");
         }
 
         var handler = new SocketsHttpHandler
@@ -37,6 +42,13 @@ internal static class ModalGrpcChannel
             InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
         };
 
+        if (unixSocket is not null)
+        {
+            // Containers without a network (BlockNetwork) reach the control plane through a Unix socket mounted into them.
+            handler.ConnectCallback = (_, cancellationToken) => ConnectUnixAsync(unixSocket, cancellationToken);
+            address = new Uri("http://localhost");
+        }
+
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = handler,
@@ -44,5 +56,20 @@ internal static class ModalGrpcChannel
             MaxReceiveMessageSize = MaxMessageBytes,
             MaxSendMessageSize = MaxMessageBytes,
         });
+    }
+
+    private static async ValueTask<Stream> ConnectUnixAsync(string path, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

@@ -91,6 +91,12 @@ internal sealed class ContainerApiService(Scheduler scheduler) : ContainerApi.Co
         return Task.FromResult(new ContainerLogResponse());
     }
 
+    public override Task<ContainerPutGeneratorItemsResponse> ContainerPutGeneratorItems(ContainerPutGeneratorItemsRequest request, ServerCallContext context)
+    {
+        var container = Authenticate(context);
+        return scheduler.PutGeneratorItemsAsync(container, request, context.CancellationToken);
+    }
+
     public override Task<BlobPutResponse> BlobPut(IAsyncStreamReader<BlobChunk> requestStream, ServerCallContext context)
     {
         Authenticate(context);

@@ -10,6 +10,8 @@ internal sealed class ModalApiService(Scheduler scheduler) : ModalApi.ModalApiBa
     // Clients keep gRPC's default 4 MiB receive limit; one inline output is at most 2 MiB.
     private const int MaxOutputBytesPerMessage = 3 * 1024 * 1024;
 
+    private static readonly TimeSpan GeneratorPollWait = TimeSpan.FromSeconds(20);
+
     public override Task<AppCreateResponse> AppCreate(AppCreateRequest request, ServerCallContext context) =>
         scheduler.CreateAppAsync(request, context.CancellationToken);
 
@@ -92,6 +94,13 @@ internal sealed class ModalApiService(Scheduler scheduler) : ModalApi.ModalApiBa
         await scheduler.CancelCallAsync(request.FunctionCallId, request.TerminateContainers, context.CancellationToken).ConfigureAwait(false);
         return new FunctionCallCancelResponse();
     }
+
+    public override Task<FunctionBindParamsResponse> FunctionBindParams(FunctionBindParamsRequest request, ServerCallContext context) =>
+        scheduler.BindParamsAsync(request);
+
+    /// <summary>Long-polls for generator items: answers with what is there, or after a while with nothing (ask again).</summary>
+    public override Task<FunctionGetGeneratorItemsResponse> FunctionGetGeneratorItems(FunctionGetGeneratorItemsRequest request, ServerCallContext context) =>
+        scheduler.GetGeneratorItemsAsync(request, GeneratorPollWait, context.CancellationToken);
 
     public override Task<BlobPutResponse> BlobPut(IAsyncStreamReader<BlobChunk> requestStream, ServerCallContext context) =>
         BlobTransfer.PutAsync(scheduler.Blobs, requestStream, context.CancellationToken);

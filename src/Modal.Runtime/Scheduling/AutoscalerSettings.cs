@@ -17,7 +17,10 @@ internal sealed record AutoscalerSettings(int MinContainers, int MaxContainers, 
         var min = autoscaler?.MinContainers ?? 0;
         // An unset maximum must not undercut an explicit minimum.
         var max = autoscaler?.MaxContainers ?? Math.Max(defaultMaxContainers, min);
-        var target = function.Concurrency?.TargetInputs ?? function.Concurrency?.MaxInputs ?? 1;
+        // A [Batched] container takes a whole batch per slot, so one container is enough for a batch's worth of inputs.
+        var target = function.Batching is { MaxBatchSize: > 0 } batching
+            ? batching.MaxBatchSize
+            : function.Concurrency?.TargetInputs ?? function.Concurrency?.MaxInputs ?? 1;
         return new AutoscalerSettings(
             min,
             max,

@@ -24,8 +24,17 @@ internal sealed class FunctionCallState
     private TaskCompletionSource? _changed;
 
     /// <summary>A live call owned by <paramref name="function"/>.</summary>
-    public FunctionCallState(string callId, FunctionRuntime function, FunctionCallType callType, FunctionCallInvocationType invocationType, long createdAtMs)
+    public FunctionCallState(
+        string callId,
+        FunctionRuntime function,
+        FunctionCallType callType,
+        FunctionCallInvocationType invocationType,
+        long createdAtMs,
+        string methodName = "")
     {
+        MethodName = methodName;
+        // A generator's items travel through their own buffer; its output only says how it ended.
+        Generator = function.Manifest.IsGenerator ? new GeneratorBuffer() : null;
         CallId = callId;
         Function = function;
         FunctionId = function.FunctionId;
@@ -52,6 +61,12 @@ internal sealed class FunctionCallState
     }
 
     public string CallId { get; }
+
+    /// <summary>For a call to a [Cls] pool: the method every input runs; empty for a function.</summary>
+    public string MethodName { get; } = "";
+
+    /// <summary>For a generator call: the items between the container and the caller.</summary>
+    public GeneratorBuffer? Generator { get; }
 
     /// <summary>The owning function; null for a snapshot loaded from the store.</summary>
     public FunctionRuntime? Function { get; }

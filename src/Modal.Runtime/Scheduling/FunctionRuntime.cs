@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -13,6 +14,8 @@ namespace Modal.Scheduling;
 /// assigned inputs, its retry policy and its autoscaler. Every change happens under one lock; inputs are handed to a
 /// container by writing to that container's stream queue, so a waiting container gets an input the moment it is queued.
 /// Work that must not run under the lock (storage, backend calls, timers) is returned as <see cref="SchedulingEffects"/>.
+/// A [Cls] class is a template that never runs itself: each distinct set of its parameters gets a bound pool, another
+/// <see cref="FunctionRuntime"/> with the same manifest (see <see cref="BoundPools"/>).
 /// </summary>
 internal sealed class FunctionRuntime
 {
@@ -27,7 +30,12 @@ internal sealed class FunctionRuntime
     private readonly QueueLimits _limits;
     private readonly long _heartbeatTimeoutMs;
     private readonly long _timeoutGraceMs;
+    private readonly ControlPlaneOptions _options;
+    private readonly int _maxBatchSize;
+    private readonly long _batchWaitMs;
     private Queue<InputRecord> _pending = new();
+    private long _wakeDueMs = long.MaxValue;
+    private int _initFailures;
     private int _pendingSync;
     private int _pendingSpawned;
     private int _running;
@@ -42,7 +50,8 @@ internal sealed class FunctionRuntime
         App = app;
         Manifest = manifest;
         ManifestJson = JsonSerializer.Serialize(manifest, AppManifest.JsonOptions);
-        Retry = RetryPolicy.From(manifest.Retries);
+        // Items a generator already streamed cannot be taken back, so its inputs are never run twice.
+        Retry = manifest.IsGenerator ? RetryPolicy.None : RetryPolicy.From(manifest.Retries);
         Autoscaler = AutoscalerSettings.From(manifest, options.DefaultMaxContainers);
         TimeoutMs = (manifest.TimeoutSeconds ?? ModalLimits.DefaultTimeoutSeconds) * 1000L;
         StartupTimeoutMs = manifest.StartupTimeoutSeconds is { } startup ? startup * 1000L : (long)options.ContainerStartupTimeout.TotalMilliseconds;
@@ -51,8 +60,54 @@ internal sealed class FunctionRuntime
         _limits = options.QueueLimits;
         _heartbeatTimeoutMs = (long)options.ContainerHeartbeatTimeout.TotalMilliseconds;
         _timeoutGraceMs = (long)options.InputTimeoutGrace.TotalMilliseconds;
+        _options = options;
+        _maxBatchSize = manifest.Batching?.MaxBatchSize ?? 0;
+        _batchWaitMs = manifest.Batching?.WaitMs ?? 0;
     }
 
+    /// <summary>The pool of a [Cls] <paramref name="template"/> for one set of parameter values.</summary>
+    private FunctionRuntime(string functionId, FunctionRuntime template, byte[] classParameters)
+        : this(functionId, template.App, template.Manifest, template._options)
+    {
+        Template = template;
+        ClassParameters = classParameters;
+    }
+
+    /// <summary>True for a [Cls] class itself, which only hands out bound pools; false for functions and bound pools.</summary>
+    public bool IsClassTemplate => Manifest.Kind == "class" && Template is null;
+
+    /// <summary>For a bound pool: the class it belongs to.</summary>
+    public FunctionRuntime? Template { get; }
+
+    /// <summary>For a bound pool: the serialized parameter values its containers create their instance with.</summary>
+    public byte[]? ClassParameters { get; }
+
+    /// <summary>For a [Cls] class: its pools, by the hex of their serialized parameters.</summary>
+    public ConcurrentDictionary<string, FunctionRuntime> BoundPools { get; } = new(StringComparer.Ordinal);
+
+    public bool IsBatched => _maxBatchSize > 0;
+
+    /// <summary>The pool for <paramref name="classParameters"/>: the same one for the same bytes, created on first use.</summary>
+    public FunctionRuntime Bind(byte[] classParameters)
+    {
+        if (!IsClassTemplate)
+        {
+            throw new InvalidError($"'{Name}' is not a [Cls] class, so it has no parameters to bind; call it directly.");
+        }
+
+        lock (_gate)
+        {
+            EnsureRunningLocked();
+            var key = Convert.ToHexString(classParameters);
+            if (!BoundPools.TryGetValue(key, out var pool))
+            {
+                pool = new FunctionRuntime(IdGenerator.New("fu"), this, classParameters);
+                BoundPools[key] = pool;
+            }
+
+            return pool;
+        }
+    }
     public string FunctionId { get; }
 
     public string Name => Manifest.Name;
@@ -120,6 +175,13 @@ internal sealed class FunctionRuntime
         lock (_gate)
         {
             EnsureRunningLocked();
+            if (IsClassTemplate)
+            {
+                throw new InvalidError(
+                    $"'{Name}' is a [Cls] class: calls go to the pool of one set of its parameters. Bind the parameters first " +
+                    "(the class's generated handle does, with FunctionBindParams) and call a method of that pool.");
+            }
+
             if (spawned)
             {
                 if (_pendingSpawned + count > _limits.MaxPendingSpawned)
@@ -186,10 +248,11 @@ internal sealed class FunctionRuntime
             foreach (var input in inputs)
             {
                 input.Status = InputStatus.Pending;
+                input.EnqueuedAtMs = nowMs;
                 _pending.Enqueue(input);
             }
 
-            DispatchLocked(nowMs);
+            DispatchLocked(nowMs, effects);
             ScaleUpLocked(nowMs, effects);
         }
     }
@@ -225,10 +288,24 @@ internal sealed class FunctionRuntime
             }
 
             input.Status = InputStatus.Pending;
+            input.EnqueuedAtMs = nowMs;
             IncrementPendingLocked(input);
             _pending.Enqueue(input);
-            DispatchLocked(nowMs);
+            DispatchLocked(nowMs, effects);
             ScaleUpLocked(nowMs, effects);
+        }
+    }
+
+    /// <summary>A partial batch's wait ended: dispatch what is due.</summary>
+    public void Wake(long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            _wakeDueMs = long.MaxValue;
+            if (!_stopped)
+            {
+                DispatchLocked(nowMs, effects);
+            }
         }
     }
 
@@ -241,16 +318,18 @@ internal sealed class FunctionRuntime
         }
     }
 
+    /// <summary>
+    /// The container is up. It stays <see cref="ContainerPhase.Starting"/> until it opens its input stream, which it does
+    /// after its [Enter] hooks ran, so the startup timeout covers them.
+    /// </summary>
     public void Hello(ContainerTask container, int pid, long nowMs)
     {
         lock (_gate)
         {
             EnsureLiveLocked(container);
-            container.Phase = ContainerPhase.Ready;
             container.Pid = pid;
             container.Seen(nowMs);
             container.IdleSinceMs = nowMs;
-            _startFailures = 0;
         }
     }
 
@@ -295,7 +374,7 @@ internal sealed class FunctionRuntime
             }
 
             container.Credits += credits;
-            DispatchLocked(nowMs);
+            DispatchLocked(nowMs, effects);
             // A container that just reached max_inputs no longer counts as capacity; its replacement starts now.
             ScaleUpLocked(nowMs, effects);
         }
@@ -333,6 +412,7 @@ internal sealed class FunctionRuntime
     {
         lock (_gate)
         {
+            FunctionResult? initFailure = null;
             foreach (var output in outputs)
             {
                 // An output for an input this container no longer holds (re-queued after a broken stream, or a duplicate
@@ -348,6 +428,32 @@ internal sealed class FunctionRuntime
                 var result = output.Result ?? new FunctionResult { Status = ResultStatus.Unspecified };
                 var retryable = result.Status is not (ResultStatus.Success or ResultStatus.Cancelled or ResultStatus.Terminated);
                 SettleLocked(input, result, retryable, effects);
+                if (result.Status == ResultStatus.InitFailure)
+                {
+                    initFailure = result;
+                }
+                else if (result.Status == ResultStatus.Success)
+                {
+                    _initFailures = 0;
+                }
+            }
+
+            if (initFailure is not null && ++_initFailures >= StartFailureLimit)
+            {
+                // Every new container fails the same way ([Enter] or loading the app raised): end the queue with that
+                // error instead of starting container after container for it.
+                FailPendingLocked(new FunctionResult
+                {
+                    Status = ResultStatus.InitFailure,
+                    Error = new RemoteError
+                    {
+                        Type = initFailure.Error?.Type ?? "Modal.ContainerInitFailure",
+                        Message = $"{_initFailures} containers of '{Name}' in a row failed to start: {initFailure.Error?.Message}",
+                        StackTrace = initFailure.Error?.StackTrace ?? "",
+                        Inner = initFailure.Error?.Inner ?? "",
+                    },
+                }, nowMs, effects);
+                _initFailures = 0;
             }
 
             if (container.Assigned.Count == 0)
@@ -368,6 +474,18 @@ internal sealed class FunctionRuntime
         lock (_gate)
         {
             LoseLocked(container, reason, nowMs, effects);
+        }
+    }
+
+    /// <summary>The input a container runs now with this id and retry count, or null when it holds no such input.</summary>
+    public InputRecord? AssignedInput(ContainerTask container, string inputId, int retryCount)
+    {
+        lock (_gate)
+        {
+            return container.Phase != ContainerPhase.Exited &&
+                container.Assigned.TryGetValue(inputId, out var input) && input.RetryCount == retryCount && !input.CancelRequested
+                ? input
+                : null;
         }
     }
 
@@ -410,12 +528,14 @@ internal sealed class FunctionRuntime
                         break;
                     case InputStatus.Running when input.Container is { } container:
                         input.CancelRequested = true;
-                        (container.PendingCancels ??= []).Add(input.InputId);
-                        if (terminateContainers)
+                        if (terminateContainers || CancelTerminatesContainer)
                         {
                             (terminate ??= []).Add(container);
+                            break;
                         }
 
+                        (container.PendingCancels ??= []).Add(input.InputId);
+                        container.Outbound?.Writer.TryWrite(new ContainerGetInputsResponse { CancelInputIds = { input.InputId } });
                         break;
                 }
             }
@@ -427,7 +547,8 @@ internal sealed class FunctionRuntime
 
             foreach (var container in terminate ?? [])
             {
-                LoseLocked(container, "it was terminated by FunctionCallCancel", nowMs, effects);
+                // The container's other inputs did nothing wrong: they run again elsewhere without spending a retry.
+                LoseLocked(container, "it was terminated by FunctionCallCancel", nowMs, effects, reschedule: true);
                 effects.AddStop(container);
             }
         }
@@ -528,9 +649,16 @@ internal sealed class FunctionRuntime
                 }
             }
 
+            DispatchLocked(nowMs, effects);
             ScaleUpLocked(nowMs, effects);
         }
     }
+
+    /// <summary>
+    /// A cancelled input of a synchronous function that runs inputs concurrently cannot be stopped on its own (a .NET thread
+    /// cannot be interrupted), so, as the reference says, its container is terminated and its other inputs rescheduled.
+    /// </summary>
+    private bool CancelTerminatesContainer => MaxConcurrentInputs > 1 && !Manifest.IsAsync;
 
     private bool HasStuckInputLocked(ContainerTask container, long nowMs)
     {
@@ -547,8 +675,14 @@ internal sealed class FunctionRuntime
         return stuck;
     }
 
-    private void DispatchLocked(long nowMs)
+    private void DispatchLocked(long nowMs, SchedulingEffects effects)
     {
+        if (IsBatched)
+        {
+            DispatchBatchesLocked(nowMs, effects);
+            return;
+        }
+
         while (_pending.Count > 0)
         {
             var container = NextContainerLocked();
@@ -563,20 +697,83 @@ internal sealed class FunctionRuntime
                 continue;
             }
 
-            DecrementPendingLocked(input);
-            _running++;
-            input.Status = InputStatus.Running;
-            input.Container = container;
-            input.DeadlineMs = nowMs + TimeoutMs;
-            container.Assigned[input.InputId] = input;
+            AssignLocked(container, input, nowMs);
             container.Credits--;
-            container.Served++;
-            if (MaxInputsPerContainer > 0 && container.Served >= MaxInputsPerContainer)
+            RetireIfSpentLocked(container);
+            container.Outbound!.Writer.TryWrite(new ContainerGetInputsResponse { Inputs = { input.ToContainerInput() } });
+        }
+    }
+
+    /// <summary>
+    /// [Batched]: a container credit takes a whole batch. A full batch goes at once; a partial one goes when WaitMs has
+    /// passed since its first input arrived, and until then a wake-up is asked for at that moment.
+    /// </summary>
+    private void DispatchBatchesLocked(long nowMs, SchedulingEffects effects)
+    {
+        while (true)
+        {
+            while (_pending.Count > 0 && _pending.Peek().Status != InputStatus.Pending)
             {
-                container.Retiring = true;
+                _pending.Dequeue();
             }
 
-            container.Outbound!.Writer.TryWrite(new ContainerGetInputsResponse { Inputs = { input.ToContainerInput() } });
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            var waiting = _pendingSync + _pendingSpawned;
+            var dueMs = _pending.Peek().EnqueuedAtMs + _batchWaitMs;
+            if (waiting < _maxBatchSize && nowMs < dueMs)
+            {
+                if (dueMs < _wakeDueMs)
+                {
+                    _wakeDueMs = dueMs;
+                    effects.AddWake(this, dueMs);
+                }
+
+                return;
+            }
+
+            var container = NextContainerLocked();
+            if (container is null)
+            {
+                return;
+            }
+
+            var batch = new ContainerGetInputsResponse();
+            while (batch.Inputs.Count < _maxBatchSize && _pending.Count > 0)
+            {
+                var input = _pending.Dequeue();
+                if (input.Status == InputStatus.Pending)
+                {
+                    AssignLocked(container, input, nowMs);
+                    batch.Inputs.Add(input.ToContainerInput());
+                }
+            }
+
+            container.Credits--;
+            RetireIfSpentLocked(container);
+            container.Outbound!.Writer.TryWrite(batch);
+        }
+    }
+
+    private void AssignLocked(ContainerTask container, InputRecord input, long nowMs)
+    {
+        DecrementPendingLocked(input);
+        _running++;
+        input.Status = InputStatus.Running;
+        input.Container = container;
+        input.DeadlineMs = nowMs + TimeoutMs;
+        container.Assigned[input.InputId] = input;
+        container.Served++;
+    }
+
+    private void RetireIfSpentLocked(ContainerTask container)
+    {
+        if (MaxInputsPerContainer > 0 && container.Served >= MaxInputsPerContainer)
+        {
+            container.Retiring = true;
         }
     }
 
@@ -600,7 +797,7 @@ internal sealed class FunctionRuntime
 
     private void ScaleUpLocked(long nowMs, SchedulingEffects effects)
     {
-        if (_stopped)
+        if (_stopped || IsClassTemplate)
         {
             return;
         }
@@ -645,10 +842,24 @@ internal sealed class FunctionRuntime
     {
         input.Status = InputStatus.Done;
         input.Container = null;
+        input.Call.Generator?.Complete();
         effects.AddFinal(input, result);
     }
 
-    private void LoseLocked(ContainerTask container, string reason, long nowMs, SchedulingEffects effects)
+    /// <summary>Puts a running input back at the head of the queue with its retry count unchanged.</summary>
+    private void RescheduleLocked(InputRecord input, long nowMs)
+    {
+        input.Status = InputStatus.Pending;
+        input.Container = null;
+        input.TimedOutByServer = false;
+        input.EnqueuedAtMs = nowMs;
+        IncrementPendingLocked(input);
+        _pending = new Queue<InputRecord>(_pending.Prepend(input));
+    }
+
+    // reschedule: the container was terminated on purpose (FunctionCallCancel) rather than lost, so its inputs that were
+    // not cancelled go back to the queue without spending a retry.
+    private void LoseLocked(ContainerTask container, string reason, long nowMs, SchedulingEffects effects, bool reschedule = false)
     {
         if (container.Phase == ContainerPhase.Exited)
         {
@@ -673,6 +884,10 @@ internal sealed class FunctionRuntime
             {
                 FinalizeLocked(input, PlatformResults.Cancelled("The input was cancelled (FunctionCallCancel) before it finished."), effects);
             }
+            else if (reschedule)
+            {
+                RescheduleLocked(input, nowMs);
+            }
             else if (input.TimedOutByServer)
             {
                 SettleLocked(input, PlatformResults.Timeout(
@@ -696,12 +911,15 @@ internal sealed class FunctionRuntime
                 $"(last: {reason}). The worker's output above says why; fix that and call the function again.", nowMs, effects);
         }
 
+        DispatchLocked(nowMs, effects);
         ScaleUpLocked(nowMs, effects);
     }
 
-    private void FailPendingLocked(string message, long nowMs, SchedulingEffects effects)
+    private void FailPendingLocked(string message, long nowMs, SchedulingEffects effects) =>
+        FailPendingLocked(PlatformResults.InitFailure(message), nowMs, effects);
+
+    private void FailPendingLocked(FunctionResult result, long nowMs, SchedulingEffects effects)
     {
-        var result = PlatformResults.InitFailure(message);
         foreach (var input in _pending)
         {
             if (input.Status == InputStatus.Pending)

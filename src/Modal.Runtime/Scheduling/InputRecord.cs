@@ -26,6 +26,9 @@ internal sealed class InputRecord(string inputId, FunctionCallState call, int id
 
     public long DeadlineMs { get; set; }
 
+    /// <summary>When the input last joined the queue; a partial [Batched] batch waits from its first input's arrival.</summary>
+    public long EnqueuedAtMs { get; set; }
+
     /// <summary>The caller cancelled the input while a container ran it; the container hears of it in a heartbeat.</summary>
     public bool CancelRequested { get; set; }
 
@@ -40,5 +43,6 @@ internal sealed class InputRecord(string inputId, FunctionCallState call, int id
         RetryCount = RetryCount,
         Args = Args,
         DeadlineMs = DeadlineMs,
+        MethodName = Call.MethodName,
     };
 }

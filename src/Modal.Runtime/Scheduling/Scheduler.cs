@@ -102,6 +102,8 @@ internal sealed class Scheduler : IAsyncDisposable
         ManifestValidator.Validate(manifest.Functions);
         _backend.Validate(name, manifest.Functions);
         var artifactDir = ValidateArtifact(name, request.ArtifactDir, request.AssemblyFile);
+        // Image builds happen here, before anything is stored: a failed build aborts the deploy and the previous version keeps serving.
+        await _backend.PrepareAsync(name, artifactDir, manifest.Functions, cancellationToken).ConfigureAwait(false);
 
         var now = NowMs;
         var environment = string.IsNullOrWhiteSpace(request.Environment) ? _options.Environment : request.Environment;
@@ -175,6 +177,7 @@ internal sealed class Scheduler : IAsyncDisposable
 
         ManifestValidator.Validate([manifest]);
         _backend.Validate(app.Name, [manifest]);
+        await _backend.PrepareAsync(app.Name, app.ArtifactDir, [manifest], cancellationToken).ConfigureAwait(false);
         var function = new FunctionRuntime(IdGenerator.New("fu"), app, manifest, _options);
         if (!app.Functions.TryAdd(manifest.Name, function))
         {
@@ -231,7 +234,8 @@ internal sealed class Scheduler : IAsyncDisposable
             ? FunctionCallInvocationType.Async
             : FunctionCallInvocationType.Sync;
         var callType = request.CallType == FunctionCallType.Unspecified ? FunctionCallType.Map : request.CallType;
-        var call = new FunctionCallState(IdGenerator.New("fc"), function, callType, invocation, NowMs);
+        ValidateCallShape(function, request, invocation, callType);
+        var call = new FunctionCallState(IdGenerator.New("fc"), function, callType, invocation, NowMs, request.MethodName);
         var response = new FunctionMapResponse { FunctionCallId = call.CallId };
         await AddInputsAsync(call, request.PipelinedInputs, request.InputsComplete, newCall: true, response.InputIds, cancellationToken).ConfigureAwait(false);
         return response;
@@ -308,11 +312,76 @@ internal sealed class Scheduler : IAsyncDisposable
         }
 
         call.MarkCancelled();
+        call.Generator?.Stop();
         var effects = new SchedulingEffects();
         call.Function!.Cancel(call.SnapshotInputs(), terminateContainers, NowMs, effects);
         await ApplyAsync(effects).ConfigureAwait(false);
         // No more inputs can come, so the call completes once every input has its (cancelled) output.
         await CloseCallInputsAsync(call).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The pool of a [Cls] class for one set of parameter values (Modal's <c>Cls.from_name(...)(**params)</c>): the same
+    /// bytes always give the same pool, and distinct ones distinct pools, each with its own containers.
+    /// </summary>
+    public async Task<FunctionBindParamsResponse> BindParamsAsync(FunctionBindParamsRequest request)
+    {
+        var template = GetFunctionById(request.FunctionId);
+        if (!template.IsClassTemplate)
+        {
+            throw new InvalidError(
+                $"'{template.Name}' ({template.FunctionId}) is not a [Cls] class, so it has no parameters to bind; call the function directly.");
+        }
+
+        var pool = template.Bind(request.SerializedParams.ToByteArray());
+        if (_functions.TryAdd(pool.FunctionId, pool))
+        {
+            var effects = new SchedulingEffects();
+            pool.Scale(NowMs, effects);
+            await ApplyAsync(effects).ConfigureAwait(false);
+            _logger.LogDebug("Bound a pool {FunctionId} of class {Class} ({Bytes} bytes of parameters)", pool.FunctionId, template.Name, request.SerializedParams.Length);
+        }
+
+        return new FunctionBindParamsResponse { BoundFunctionId = pool.FunctionId };
+    }
+
+    /// <summary>
+    /// Items of a generator call after <c>next_index</c>, waiting up to <paramref name="maxWait"/> for one; asking for
+    /// <c>next_index</c> releases the items before it, which lets the container produce more.
+    /// </summary>
+    public async Task<FunctionGetGeneratorItemsResponse> GetGeneratorItemsAsync(FunctionGetGeneratorItemsRequest request, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        if (!_calls.TryGetValue(request.FunctionCallId, out var call) || !call.IsLive)
+        {
+            throw CallNotFound(request.FunctionCallId);
+        }
+
+        if (call.Generator is not { } generator)
+        {
+            throw new InvalidError($"Function call {call.CallId} is not a call of a generator function; read its outputs with FunctionGetOutputs.");
+        }
+
+        var (items, done) = await generator.TakeAsync(request.NextIndex, maxWait, cancellationToken).ConfigureAwait(false);
+        var response = new FunctionGetGeneratorItemsResponse { Done = done };
+        response.Items.AddRange(items);
+        return response;
+    }
+
+    /// <summary>
+    /// Takes items a container's generator input yielded. Answers once they fit the call's window, so the container
+    /// waits while the caller is behind. Returns stop when the caller is gone and the generator should end.
+    /// </summary>
+    public async Task<ContainerPutGeneratorItemsResponse> PutGeneratorItemsAsync(ContainerTask container, ContainerPutGeneratorItemsRequest request, CancellationToken cancellationToken)
+    {
+        var input = container.Function.AssignedInput(container, request.InputId, request.RetryCount);
+        if (input?.Call.Generator is not { } generator)
+        {
+            // Not (or no longer) this container's input: cancelled, or its container was replaced. Stop producing.
+            return new ContainerPutGeneratorItemsResponse { Stop = true };
+        }
+
+        var accepted = await generator.PutAsync(request.Items, cancellationToken).ConfigureAwait(false);
+        return new ContainerPutGeneratorItemsResponse { Stop = !accepted };
     }
 
     /// <summary>Frees the outputs a reader has seen, when it asked for that (clear_on_success) on a synchronous call.</summary>
@@ -364,6 +433,7 @@ internal sealed class Scheduler : IAsyncDisposable
             AssemblyFile = function.App.AssemblyFile,
             MaxConcurrentInputs = function.MaxConcurrentInputs,
             MaxInputs = function.MaxInputsPerContainer,
+            ClassParameters = function.ClassParameters is { } parameters ? ByteString.CopyFrom(parameters) : ByteString.Empty,
         };
     }
 
@@ -609,6 +679,33 @@ internal sealed class Scheduler : IAsyncDisposable
         await ApplyAsync(effects).ConfigureAwait(false);
     }
 
+    private static void ValidateCallShape(FunctionRuntime function, FunctionMapRequest request, FunctionCallInvocationType invocation, FunctionCallType callType)
+    {
+        if (function.Manifest.IsGenerator && (invocation == FunctionCallInvocationType.Async || callType != FunctionCallType.Unary))
+        {
+            throw new InvalidError(
+                $"'{function.Name}' is a generator function: call it with RemoteGenAsync, which streams its items as they are produced. " +
+                "Generators cannot be spawned or mapped.");
+        }
+
+        if (function.IsClassTemplate)
+        {
+            throw new InvalidError(
+                $"'{function.Name}' is a [Cls] class: bind its parameters first (FunctionBindParams, which the class's generated handle calls) " +
+                "and call a method of the pool it returns.");
+        }
+
+        if (function.Template is not null && string.IsNullOrEmpty(request.MethodName))
+        {
+            throw new InvalidError($"Calls to a pool of class '{function.Name}' must name the [Method] to run (method_name).");
+        }
+
+        if (function.Template is null && !string.IsNullOrEmpty(request.MethodName))
+        {
+            throw new InvalidError($"'{function.Name}' is a function, not a pool of a [Cls] class; call it without a method_name.");
+        }
+    }
+
     private void ValidatePayloads(FunctionCallState call, IReadOnlyList<FunctionInput> inputs)
     {
         foreach (var input in inputs)
@@ -709,12 +806,43 @@ internal sealed class Scheduler : IAsyncDisposable
             }
         }
 
+        if (effects.Wakes is { } wakes)
+        {
+            foreach (var (function, dueMs) in wakes)
+            {
+                _ = WakeLaterAsync(function, dueMs);
+            }
+        }
+
         if (effects.Start is { } start)
         {
             foreach (var container in start)
             {
                 await StartContainerAsync(container).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task WakeLaterAsync(FunctionRuntime function, long dueMs)
+    {
+        try
+        {
+            var delay = dueMs - NowMs;
+            if (delay > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(delay), _time, _stopping.Token).ConfigureAwait(false);
+            }
+
+            var effects = new SchedulingEffects();
+            function.Wake(Math.Max(NowMs, dueMs), effects);
+            await ApplyAsync(effects).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Dispatching the waiting batch of {Function} failed", function.Name);
         }
     }
 
@@ -817,6 +945,8 @@ internal sealed class Scheduler : IAsyncDisposable
                 ["MODAL_IS_REMOTE"] = "1",
                 ["MODAL_ENVIRONMENT"] = function.App.Environment,
             },
+            Function = function.Manifest,
+            ArtifactDir = function.App.ArtifactDir,
         };
         try
         {
@@ -865,7 +995,7 @@ internal sealed class Scheduler : IAsyncDisposable
             $"The app '{app.Name}' ({app.AppId}) was stopped before this input finished. Run the app again to call its functions.";
         await _store.SetAppStateAsync(app.AppId, AppState.Stopped, CancellationToken.None).ConfigureAwait(false);
         var effects = new SchedulingEffects();
-        foreach (var function in app.Functions.Values)
+        foreach (var function in app.Functions.Values.SelectMany(f => f.BoundPools.Values.Prepend(f)))
         {
             function.Stop(message, effects);
         }

@@ -4,7 +4,8 @@ namespace Modal.Scheduling;
 
 /// <summary>
 /// What a decision taken under a function's lock asks the scheduler to do once the lock is released: deliver final
-/// outputs (which may touch the store), wait out retry backoffs, and start or stop containers (which call the backend).
+/// outputs (which may touch the store), wait out retry backoffs and batch waits, and start or stop containers (which call
+/// the backend).
 /// </summary>
 internal sealed class SchedulingEffects
 {
@@ -16,7 +17,12 @@ internal sealed class SchedulingEffects
 
     public List<ContainerTask>? Stop { get; private set; }
 
-    public bool IsEmpty => Finals is null && Retries is null && Start is null && Stop is null;
+    /// <summary>Functions to dispatch again at a time (Unix ms): a partial [Batched] batch whose wait ends then.</summary>
+    public List<(FunctionRuntime Function, long DueMs)>? Wakes { get; private set; }
+
+    public bool IsEmpty => Finals is null && Retries is null && Start is null && Stop is null && Wakes is null;
+
+    public void AddWake(FunctionRuntime function, long dueMs) => (Wakes ??= []).Add((function, dueMs));
 
     public void AddFinal(InputRecord input, FunctionResult result) => (Finals ??= []).Add((input, result));
 

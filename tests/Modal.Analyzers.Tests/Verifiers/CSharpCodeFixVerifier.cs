@@ -17,32 +17,19 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
 {
     public static DiagnosticResult Diagnostic(string id) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(id);
 
-    public static Task VerifyCodeFixAsync(string source, string fixedSource, bool withGenerator = false)
+    public static Task VerifyCodeFixAsync(string source, string fixedSource)
     {
-        var test = new Test(withGenerator) { TestCode = source, FixedCode = fixedSource };
+        var test = new Test { TestCode = source, FixedCode = fixedSource };
         return test.RunAsync(CancellationToken.None);
     }
 
     public sealed class Test : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
     {
-        private readonly bool _withGenerator;
-
-        /// <param name="withGenerator">
-        /// Also run Modal's source generator, for fixes of the generator's own diagnostics; its output is not compared.
-        /// </param>
-        public Test(bool withGenerator = false)
+        public Test()
         {
-            _withGenerator = withGenerator;
             ReferenceAssemblies = ModalTestReferences.None;
             TestState.AdditionalReferences.AddRange(ModalTestReferences.Assemblies);
-            if (withGenerator)
-            {
-                TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
-            }
         }
-
-        protected override IEnumerable<Type> GetSourceGenerators() =>
-            _withGenerator ? [typeof(Modal.Generators.ModalGenerator)] : [];
 
         protected override CompilationOptions CreateCompilationOptions() =>
             ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);

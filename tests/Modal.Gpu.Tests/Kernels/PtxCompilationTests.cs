@@ -12,7 +12,7 @@ namespace Modal.Gpus.Tests.Kernels;
 /// <summary>
 /// There is no GPU here, but ILGPU's CUDA backend runs without one: compiling every kernel to PTX for the H100's
 /// architecture proves the CUDA path uses only constructs the backend supports. Set MODAL_GPU_PTX_DIR to keep the PTX
-/// (e.g. to read it or to run ptxas -v on it).
+/// (e.g. to read it, or to check registers and spills with <c>ptxas -v -arch=sm_90</c>).
 /// </summary>
 public sealed class PtxCompilationTests
 {
@@ -24,11 +24,11 @@ public sealed class PtxCompilationTests
     {
         using var context = Context.Create(builder => builder.Cuda());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_78, nvvmAPI: null!);
-        var (method, grouped) = KernelMethods()[name];
+        var (method, grouped, specialization) = KernelMethods()[name];
         var entry = grouped
             ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
             : EntryPointDescription.FromImplicitlyGroupedKernel(method);
-        var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
+        var compiled = (PTXCompiledKernel)backend.Compile(entry, specialization);
 
         var directory = Environment.GetEnvironmentVariable("MODAL_GPU_PTX_DIR");
         if (!string.IsNullOrEmpty(directory))
@@ -47,17 +47,18 @@ public sealed class PtxCompilationTests
         Assert.DoesNotContain(".extern .func", compiled.PTXAssembly, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, (MethodInfo Method, bool Grouped)> KernelMethods()
+    /// <summary>Each kernel with the specialization the library loads it with.</summary>
+    private static Dictionary<string, (MethodInfo Method, bool Grouped, KernelSpecialization Specialization)> KernelMethods()
     {
         var gemm = typeof(GemmKernel).GetMethod(nameof(GemmKernel.Kernel))!;
-        return new Dictionary<string, (MethodInfo, bool)>
+        return new Dictionary<string, (MethodInfo, bool, KernelSpecialization)>
         {
-            ["gemm_vector"] = (gemm.MakeGenericMethod(typeof(VectorGemmLayout)), true),
-            ["gemm_scalar"] = (gemm.MakeGenericMethod(typeof(ScalarGemmLayout)), true),
-            ["cosine_scores"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.Scores))!, true),
-            ["cosine_normalize"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.Normalize))!, false),
-            ["cosine_pad_row"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.PadRow))!, false),
-            ["topk"] = (typeof(TopKKernel).GetMethod(nameof(TopKKernel.Kernel))!, true),
+            ["gemm_vector"] = (gemm.MakeGenericMethod(typeof(VectorGemmLayout)), true, GemmKernel.Specialization),
+            ["gemm_scalar"] = (gemm.MakeGenericMethod(typeof(ScalarGemmLayout)), true, GemmKernel.Specialization),
+            ["cosine_scores"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.Scores))!, true, CosineKernels.ScoreSpecialization),
+            ["cosine_normalize"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.Normalize))!, false, KernelSpecialization.Empty),
+            ["cosine_pad_row"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.PadRow))!, false, KernelSpecialization.Empty),
+            ["topk"] = (typeof(TopKKernel).GetMethod(nameof(TopKKernel.Kernel))!, true, KernelSpecialization.Empty),
         };
     }
 }

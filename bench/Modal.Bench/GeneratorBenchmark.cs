@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Modal.Generators;
+using Modal.Generators.Analyzers;
+
+namespace Modal.Bench;
+
+/// <summary>
+/// generator-500: what Modal's source generator and analyzers add to one compilation of an app with 500 functions. Each
+/// iteration compiles the same parsed sources twice from a fresh compilation, once plainly and once the way a build with
+/// Modal does (generator, then the analyzers, then emit of the generated code too); the figure is the difference of the
+/// medians. Runs in-process against the Roslyn the generator was built for, so it needs no SDK build per sample.
+/// </summary>
+internal static class GeneratorBenchmark
+{
+    private const int Functions = 500;
+    private const int FilesOfFunctions = 10;
+    private const int WarmupIterations = 3;
+    private const int Iterations = 11;
+
+    public static async Task<object> RunAsync()
+    {
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = Sources().Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, path: $"BenchFunctions{i}.cs")).ToImmutableArray();
+        var references = References();
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release)
+            .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]);
+        ImmutableArray<DiagnosticAnalyzer> analyzers = [new FunctionSettingsAnalyzer(), new AppClassAnalyzer(), new ClsRulesAnalyzer()];
+
+        CSharpCompilation Fresh() => CSharpCompilation.Create("BenchFunctions", trees, references, options);
+
+        var plain = new List<double>();
+        var modal = new List<double>();
+        var generatorOnly = new List<double>();
+        var analyzersOnly = new List<double>();
+        for (var i = 0; i < WarmupIterations + Iterations; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            EmitOrThrow(Fresh());
+            var plainMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+            start = Stopwatch.GetTimestamp();
+            var driver = CSharpGeneratorDriver.Create([new ModalGenerator().AsSourceGenerator()], parseOptions: parseOptions);
+            driver.RunGeneratorsAndUpdateCompilation(Fresh(), out var output, out var generatorDiagnostics);
+            var generatorMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var analyzersStart = Stopwatch.GetTimestamp();
+            var analyzerDiagnostics = await output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+            var analyzersMs = Stopwatch.GetElapsedTime(analyzersStart).TotalMilliseconds;
+            EmitOrThrow(output);
+            var modalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+            if (generatorDiagnostics.Concat(analyzerDiagnostics).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error) is { } error)
+            {
+                throw new InvalidOperationException($"the benchmark app should be valid, but: {error}");
+            }
+
+            if (i >= WarmupIterations)
+            {
+                plain.Add(plainMs);
+                modal.Add(modalMs);
+                generatorOnly.Add(generatorMs);
+                analyzersOnly.Add(analyzersMs);
+            }
+        }
+
+        var plainMedian = Median(plain);
+        var modalMedian = Median(modal);
+        return new
+        {
+            scenario = "generator-500",
+            ms = Math.Round(modalMedian - plainMedian, 1),
+            functions = Functions,
+            iterations = Iterations,
+            compile_ms = Math.Round(plainMedian, 1),
+            compile_with_modal_ms = Math.Round(modalMedian, 1),
+            generator_ms = Math.Round(Median(generatorOnly), 1),
+            analyzers_ms = Math.Round(Median(analyzersOnly), 1),
+        };
+    }
+
+    private static void EmitOrThrow(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"the benchmark app does not compile: {result.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error)}");
+        }
+    }
+
+    private static double Median(List<double> samples)
+    {
+        samples.Sort();
+        return samples[samples.Count / 2];
+    }
+
+    private static ImmutableArray<MetadataReference> References()
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
+        paths.Add(typeof(Modal.FunctionAttribute).Assembly.Location);
+        paths.Add(typeof(Modal.FunctionHandle<,>).Assembly.Location);
+        paths.Add(typeof(MessagePack.MessagePackSerializer).Assembly.Location);
+        return paths.Distinct().Where(File.Exists).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    }
+
+    /// <summary>
+    /// The app: one partial [App] class spread over several files, as a large project would be, with functions of every
+    /// shape the generator handles (records, lists, async, settings, batching, concurrency, schedules) and a few user types.
+    /// </summary>
+    private static IEnumerable<string> Sources()
+    {
+        yield return """
+            using System.Collections.Generic;
+            using Modal;
+
+            namespace BenchFunctions;
+
+            public sealed record Point(int X, int Y);
+            public sealed record Order(string Id, List<Point> Path, Dictionary<string, double> Prices, Status Status);
+            public enum Status { New, Done }
+
+            [App("bench-500", Image = nameof(Base))]
+            public static partial class BenchFunctionsApp
+            {
+                static readonly Image Base = Image.DebianSlim().AptInstall("curl").Env("MODE", "bench");
+            }
+            """;
+
+        var perFile = Functions / FilesOfFunctions;
+        for (var file = 0; file < FilesOfFunctions; file++)
+        {
+            var text = new StringBuilder("""
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+                using Modal;
+
+                namespace BenchFunctions;
+
+                public static partial class BenchFunctionsApp
+                {
+
+                """);
+            for (var i = file * perFile; i < (file + 1) * perFile; i++)
+            {
+                text.AppendLine(Function(i));
+            }
+
+            yield return text.Append('}').ToString();
+        }
+    }
+
+    private static string Function(int i) => (i % 10) switch
+    {
+        0 => $"    [Function] public static int Square{i}(int x) => x * x;",
+        1 => $"    [Function(Gpu = \"A100-80GB:2\", Timeout = 600, Retries = 3)] public static string Echo{i}(string s) => s;",
+        2 => $"    [Function(MinContainers = 1, MaxContainers = 10, ScaledownWindow = 120)] public static Point Move{i}(Point p, int dx) => p with {{ X = p.X + dx }};",
+        3 => $"    [Function, Concurrent(MaxInputs = 100, TargetInputs = 80)] public static async Task<string> Fetch{i}(string url, CancellationToken cancellationToken) {{ await Task.Delay(1, cancellationToken); return url; }}",
+        4 => $"    [Function, Batched(MaxBatchSize = 8, WaitMs = 100)] public static Task<List<int>> Add{i}(List<int> xs, List<int> ys) => Task.FromResult(xs);",
+        5 => $"    [Function, Retries(5, BackoffCoefficient = 2, InitialDelay = 1, MaxDelay = 30)] public static Order Price{i}(Order order) => order;",
+        6 => $"    [Function, Cron(\"0 9 * * 1-5\", TimeZone = \"UTC\")] public static void Report{i}() {{ }}",
+        7 => $"    [Function(Cpu = 2, Memory = 2048, Secrets = new[] {{ \"db\" }}), Volume(\"/data\", \"vol{i}\")] public static double Sum{i}(double[] values, Status status = Status.New) => values.Length;",
+        8 => $"    [Function(Name = \"fn-{i}\")] public static ValueTask<Dictionary<string, List<Point>>> Group{i}(IReadOnlyList<Point> points) => new(new Dictionary<string, List<Point>>());",
+        _ => $"    [Function] public static async IAsyncEnumerable<int> Count{i}(int n) {{ for (var k = 0; k < n; k++) {{ await Task.Yield(); yield return k; }} }}",
+    };
+}
