@@ -24,12 +24,22 @@ public sealed partial class ModalGenerator
                 }
 
                 first = false;
-                var fields = string.Join(", ", ValueParameters(function).Select(p => $"{p.CallerType} {Id(p.Name)}"));
-                writer.WriteLine($"/// <summary>The arguments of function '{function.Name}'.</summary>");
-                writer.WriteLine(GeneratedCode);
-                writer.WriteLine(fields.Length == 0
-                    ? $"{Accessibility(function)} sealed record {function.Identifier}Args;"
-                    : $"{Accessibility(function)} sealed record {function.Identifier}Args({fields});");
+                EmitRecord(writer, Accessibility(function), $"{function.Identifier}Args", $"The arguments of function '{function.Name}'.",
+                    ValueParameters(function).Select(p => $"{p.CallerType} {Id(p.Name)}"));
+            }
+
+            foreach (var cls in model.Classes)
+            {
+                var access = cls.IsPublic ? "public" : "internal";
+                writer.WriteLine();
+                EmitRecord(writer, access, $"{cls.Identifier}Params", $"The [Parameter] values of class '{cls.Name}': the key of its container pools.",
+                    cls.Parameters.Select(p => $"{p.Type} {Id(p.Name)}"));
+                foreach (var method in cls.Methods)
+                {
+                    writer.WriteLine();
+                    EmitRecord(writer, access, $"{method.Identifier}Args", $"The arguments of method '{cls.Name}.{method.Name}'.",
+                        ValueParameters(method).Select(p => $"{p.CallerType} {Id(p.Name)}"));
+                }
             }
 
             writer.CloseBlock();
@@ -66,7 +76,19 @@ public sealed partial class ModalGenerator
             return CloseAppClass(model, writer);
         }
 
-        private static void EmitHandle(SourceWriter writer, GenerationModel model, FunctionModel function)
+        private static void EmitRecord(SourceWriter writer, string access, string name, string summary, System.Collections.Generic.IEnumerable<string> fields)
+        {
+            var list = string.Join(", ", fields);
+            writer.WriteLine($"/// <summary>{summary}</summary>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine(list.Length == 0 ? $"{access} sealed record {name};" : $"{access} sealed record {name}({list});");
+        }
+
+        /// <summary>
+        /// A function's handle; with <paramref name="owner"/>, the handle of one method of that [Cls] class, bound to the
+        /// parameter values of the class instance that exposes it (so it has no Local).
+        /// </summary>
+        private static void EmitHandle(SourceWriter writer, GenerationModel model, FunctionModel function, ClsModel? owner = null)
         {
             var args = Parser.ArgsRecordName(model.App, function);
             var result = function.ResultType;
@@ -77,8 +99,17 @@ public sealed partial class ModalGenerator
             writer.WriteLine(Hidden);
             writer.WriteLine($"{Accessibility(function)} sealed class {name} : global::Modal.FunctionHandle<{args}, {result}>");
             writer.OpenBlock();
-            writer.WriteLine($"internal {name}()");
-            writer.WriteLine($"    : base({Literal(model.App.Name)}, {Literal(function.Name)})");
+            if (owner is null)
+            {
+                writer.WriteLine($"internal {name}()");
+                writer.WriteLine($"    : base({Literal(model.App.Name)}, {Literal(function.Name)})");
+            }
+            else
+            {
+                writer.WriteLine($"internal {name}(string appName, string className, byte[] classParameters)");
+                writer.WriteLine($"    : base(appName, className, {Literal(function.Name)}, classParameters)");
+            }
+
             writer.OpenBlock();
             writer.CloseBlock();
             writer.WriteLine();
@@ -87,6 +118,18 @@ public sealed partial class ModalGenerator
             var callerParameters = string.Join("", values.Select(p =>
                 $"{p.CallerType} {Id(p.Name)}{(p.HasDefault && p.BatchItemType is null ? " = " + p.DefaultLiteral : "")}, "));
 
+            if (function.IsGenerator)
+            {
+                // A generator streams: remote_gen is its one remote verb (it is never retried, spawned or mapped).
+                writer.WriteLine("/// <summary>Runs the generator remotely and yields its items as it produces them; the function runs only a small window ahead of this loop.</summary>");
+                writer.WriteLine($"public {IAsyncEnumerable}<{result}> RemoteGenAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
+                writer.WriteLine($"    RemoteGenCoreAsync({newArgs}, cancellationToken);");
+                writer.WriteLine();
+                EmitLocal(writer, model, function);
+                writer.CloseBlock();
+                return;
+            }
+
             // remote
             var remoteReturn = function.HasResult ? $"{Task}<{result}>" : Task;
             writer.WriteLine("/// <summary>Runs the function remotely and returns its result.</summary>");
@@ -94,8 +137,10 @@ public sealed partial class ModalGenerator
             writer.WriteLine($"    RemoteCoreAsync({newArgs}, cancellationToken);");
             writer.WriteLine();
 
-            // local
-            EmitLocal(writer, model, function);
+            if (owner is null)
+            {
+                EmitLocal(writer, model, function);
+            }
 
             if (values.Count > 0)
             {

@@ -63,20 +63,142 @@ public sealed partial class ModalGenerator
                 }
                 """);
 
+            if (model.Classes.Count > 0)
+            {
+                writer.WriteLine();
+                writer.WriteLine("public bool TryGetClass(string classKey, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out global::Modal.Dispatch.ClassLifecycle? lifecycle)");
+                writer.OpenBlock();
+                writer.WriteLine("lifecycle = classKey switch");
+                writer.OpenBlock();
+                foreach (var cls in model.Classes)
+                {
+                    writer.WriteLine($"{Literal(cls.ClassKey)} => {cls.Identifier}Lifecycle.Instance,");
+                }
+
+                writer.WriteLine("_ => null,");
+                writer.CloseBlock(";");
+                writer.WriteLine("return lifecycle is not null;");
+                writer.CloseBlock();
+            }
+
             foreach (var function in model.Functions)
             {
                 writer.WriteLine();
                 EmitInvoker(writer, model, function);
             }
 
+            foreach (var cls in model.Classes)
+            {
+                writer.WriteLine();
+                EmitLifecycle(writer, model, cls);
+                foreach (var method in cls.Methods)
+                {
+                    writer.WriteLine();
+                    EmitInvoker(writer, model, method, cls);
+                }
+            }
+
             writer.CloseBlock();
             return CloseAppClass(model, writer);
         }
 
-        private static void EmitInvoker(SourceWriter writer, GenerationModel model, FunctionModel function)
+        /// <summary>
+        /// The lifecycle of a [Cls] class: creates the instance from the pool's parameter record, calls its hooks in
+        /// declaration order, and maps method names to the methods' invokers.
+        /// </summary>
+        private static void EmitLifecycle(SourceWriter writer, GenerationModel model, ClsModel cls)
+        {
+            var name = $"{cls.Identifier}Lifecycle";
+            var parameters = Parser.ClassParamsRecordName(model.App, cls);
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"private sealed class {name} : global::Modal.Dispatch.ClassLifecycle");
+            writer.OpenBlock();
+            writer.WriteLine($"public static readonly {name} Instance = new {name}();");
+            writer.WriteLine();
+            writer.WriteLine($"private static readonly string[] Methods = new string[] {{ {string.Join(", ", cls.Methods.Select(m => Literal(m.Name)))} }};");
+            writer.WriteLine();
+            writer.WriteLine($"public override string ClassKey => {Literal(cls.ClassKey)};");
+            writer.WriteLine();
+            writer.WriteLine("public override global::System.Collections.Generic.IReadOnlyList<string> MethodNames => Methods;");
+            writer.WriteLine();
+            writer.WriteLine("public override object CreateInstance(global::System.ReadOnlyMemory<byte> parameters, global::MessagePack.MessagePackSerializerOptions options)");
+            writer.OpenBlock();
+            if (cls.Parameters.Count == 0)
+            {
+                writer.WriteLine($"return new {cls.FullyQualifiedName}();");
+            }
+            else
+            {
+                writer.WriteLine("if (parameters.IsEmpty)");
+                writer.OpenBlock();
+                writer.WriteLine($"return new {cls.FullyQualifiedName}();");
+                writer.CloseBlock();
+                writer.WriteLine();
+                writer.WriteLine($"var __p = {Serializer}.Deserialize<{parameters}?>(parameters, options)");
+                writer.WriteLine($"    ?? throw new global::System.InvalidOperationException({Literal($"The parameters of class '{cls.Name}' are empty; they must be a serialized {cls.Identifier}Params record.")});");
+                var initializers = string.Join(", ", cls.Parameters.Select(p => $"{Id(p.Name)} = __p.{Id(p.Name)}"));
+                writer.WriteLine($"return new {cls.FullyQualifiedName} {{ {initializers} }};");
+            }
+
+            writer.CloseBlock();
+            writer.WriteLine();
+            EmitHooks(writer, cls, "EnterAsync", cls.EnterHooks);
+            writer.WriteLine();
+            EmitHooks(writer, cls, "ExitAsync", cls.ExitHooks);
+            writer.WriteLine();
+            writer.WriteLine("public override bool TryGetMethod(string methodName, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out global::Modal.Dispatch.FunctionInvoker? invoker)");
+            writer.OpenBlock();
+            writer.WriteLine("invoker = methodName switch");
+            writer.OpenBlock();
+            foreach (var method in cls.Methods)
+            {
+                writer.WriteLine($"{Literal(method.Name)} => {method.Identifier}Invoker.Instance,");
+            }
+
+            writer.WriteLine("_ => null,");
+            writer.CloseBlock(";");
+            writer.WriteLine("return invoker is not null;");
+            writer.CloseBlock();
+            writer.CloseBlock();
+        }
+
+        private static void EmitHooks(SourceWriter writer, ClsModel cls, string name, EquatableArray<HookModel> hooks)
+        {
+            var isAsync = hooks.Any(h => h.IsAsync);
+            writer.WriteLine($"public override {(isAsync ? "async " : "")}{ValueTask} {name}(object instance, {CancellationToken} cancellationToken)");
+            writer.OpenBlock();
+            if (hooks.Count > 0)
+            {
+                writer.WriteLine($"var __self = ({cls.FullyQualifiedName})instance;");
+            }
+
+            foreach (var hook in hooks)
+            {
+                var call = $"__self.{Id(hook.MethodName)}({(hook.TakesCancellationToken ? "cancellationToken" : "")})";
+                writer.WriteLine(hook.IsAsync ? $"await {call}.ConfigureAwait(false);" : $"{call};");
+            }
+
+            if (!isAsync)
+            {
+                writer.WriteLine("return default;");
+            }
+
+            writer.CloseBlock();
+        }
+
+        /// <summary>
+        /// The direct-dispatch invoker of a function, or (with <paramref name="owner"/>) of a method of that [Cls] class,
+        /// called on the instance the context carries. Batched functions also get a whole-batch entry point, generators a
+        /// streaming one.
+        /// </summary>
+        private static void EmitInvoker(SourceWriter writer, GenerationModel model, FunctionModel function, ClsModel? owner = null)
         {
             var args = Parser.ArgsRecordName(model.App, function);
             var name = $"{function.Identifier}Invoker";
+            var target = owner is null
+                ? $"{model.App.FullyQualifiedName}.{Id(function.MethodName)}"
+                : $"(({owner.FullyQualifiedName})context.Instance!).{Id(function.MethodName)}";
+            var missingArgs = $"throw new global::System.InvalidOperationException({Literal($"The input of '{(owner is null ? function.Name : owner.Name + "." + function.Name)}' carried no arguments; it must be a serialized {function.Identifier}Args record.")})";
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"private sealed class {name} : global::Modal.Dispatch.FunctionInvoker");
             writer.OpenBlock();
@@ -85,11 +207,30 @@ public sealed partial class ModalGenerator
             writer.WriteLine($"public override string EntryKey => {Literal(function.EntryKey)};");
             writer.WriteLine();
             writer.WriteLine($"public override bool IsAsync => {(function.IsAsync ? "true" : "false")};");
+            if (function.IsBatched)
+            {
+                writer.WriteLine();
+                writer.WriteLine("public override bool IsBatched => true;");
+            }
+
+            if (function.IsGenerator)
+            {
+                writer.WriteLine();
+                writer.WriteLine("public override bool IsGenerator => true;");
+                writer.WriteLine();
+                writer.WriteLine($"public override {ValueTask}<byte[]> InvokeAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context) =>");
+                writer.WriteLine($"    throw new global::System.NotSupportedException({Literal($"'{function.Name}' is a generator: its items stream through InvokeStreamAsync (RemoteGenAsync on the handle).")});");
+                writer.WriteLine();
+                EmitStreamInvoke(writer, function, args, target, missingArgs);
+                writer.CloseBlock();
+                return;
+            }
+
             writer.WriteLine();
             writer.WriteLine($"public override {(function.IsAsync ? "async " : "")}{ValueTask}<byte[]> InvokeAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context)");
             writer.OpenBlock();
             writer.WriteLine($"var __args = {Serializer}.Deserialize<{args}?>(args, context.SerializerOptions, context.CancellationToken)");
-            writer.WriteLine($"    ?? throw new global::System.InvalidOperationException({Literal($"The input of function '{function.Name}' carried no arguments; it must be a serialized {function.Identifier}Args record.")});");
+            writer.WriteLine($"    ?? {missingArgs};");
 
             var arguments = string.Join(", ", function.Parameters.Select(p =>
             {
@@ -105,9 +246,33 @@ public sealed partial class ModalGenerator
                     _ => $"__args.{Id(p.Name)}",
                 };
             }));
-            var call = $"{model.App.FullyQualifiedName}.{Id(function.MethodName)}({arguments})";
+            var call = $"{target}({arguments})";
             var resultVariable = function.IsBatched ? "__batch" : "__result";
+            EmitCall(writer, function, call, resultVariable);
 
+            if (function.IsBatched)
+            {
+                EmitBatchCountCheck(writer, function, "1");
+                writer.WriteLine("var __result = __batch[0];");
+            }
+
+            var serialize = function.HasResult
+                ? $"{Serializer}.Serialize<{function.ResultType}>(__result, context.SerializerOptions, context.CancellationToken)"
+                : $"{Serializer}.Serialize<global::MessagePack.Nil>(global::MessagePack.Nil.Default, context.SerializerOptions, context.CancellationToken)";
+            writer.WriteLine(function.IsAsync ? $"return {serialize};" : $"return new {ValueTask}<byte[]>({serialize});");
+            writer.CloseBlock();
+
+            if (function.IsBatched)
+            {
+                writer.WriteLine();
+                EmitBatchInvoke(writer, function, args, target, missingArgs);
+            }
+
+            writer.CloseBlock();
+        }
+
+        private static void EmitCall(SourceWriter writer, FunctionModel function, string call, string resultVariable)
+        {
             switch (function.Shape)
             {
                 case ResultShape.Void:
@@ -122,30 +287,82 @@ public sealed partial class ModalGenerator
                 case ResultShape.ValueTaskOfT:
                     writer.WriteLine($"var {resultVariable} = await {call}.ConfigureAwait(false);");
                     break;
-                case ResultShape.AsyncEnumerable:
-                    writer.WriteLine($"var __result = new {function.ResultType}();");
-                    writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.WithCancellation({call}, context.CancellationToken).ConfigureAwait(false))");
-                    writer.OpenBlock();
-                    writer.WriteLine("__result.Add(__item);");
-                    writer.CloseBlock();
-                    break;
             }
+        }
 
-            if (function.IsBatched)
+        private static void EmitBatchCountCheck(SourceWriter writer, FunctionModel function, string expected)
+        {
+            var count = function.BatchResultCollection == "array" ? "Length" : "Count";
+            writer.WriteLine($"if (__batch is null || __batch.{count} != {expected})");
+            writer.OpenBlock();
+            writer.WriteLine($"throw new global::System.InvalidOperationException({Literal($"[Batched] function '{function.Name}' returned ")} + (__batch is null ? \"null\" : __batch.{count}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)) + {Literal(" results for ")} + {expected}.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + {Literal(" inputs; a batched function returns one result per input, in input order.")});");
+            writer.CloseBlock();
+            writer.WriteLine();
+        }
+
+        /// <summary>Deserializes every input of a batch, builds the lists the function takes, and serializes its list back per input.</summary>
+        private static void EmitBatchInvoke(SourceWriter writer, FunctionModel function, string args, string target, string missingArgs)
+        {
+            var values = function.Parameters.Where(p => !p.IsCancellationToken).ToList();
+            writer.WriteLine($"public override {(function.IsAsync ? "async " : "")}{ValueTask}<byte[][]> InvokeBatchAsync(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> args, global::Modal.Dispatch.InvocationContext context)");
+            writer.OpenBlock();
+            writer.WriteLine("var __count = args.Count;");
+            foreach (var p in values)
             {
-                var count = function.BatchResultCollection == "array" ? "Length" : "Count";
-                writer.WriteLine($"if (__batch is null || __batch.{count} != 1)");
-                writer.OpenBlock();
-                writer.WriteLine($"throw new global::System.InvalidOperationException({Literal($"[Batched] function '{function.Name}' returned ")} + (__batch is null ? \"null\" : __batch.{count}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)) + {Literal(" results for 1 input; a batched function returns one result per input, in input order.")});");
-                writer.CloseBlock();
-                writer.WriteLine();
-                writer.WriteLine("var __result = __batch[0];");
+                writer.WriteLine(p.BatchCollection == "array"
+                    ? $"var __{p.Name} = new {p.BatchItemType}[__count];"
+                    : $"var __{p.Name} = new global::System.Collections.Generic.List<{p.BatchItemType}>(__count);");
             }
 
-            var serialize = function.HasResult
-                ? $"{Serializer}.Serialize<{function.ResultType}>(__result, context.SerializerOptions, context.CancellationToken)"
-                : $"{Serializer}.Serialize<global::MessagePack.Nil>(global::MessagePack.Nil.Default, context.SerializerOptions, context.CancellationToken)";
-            writer.WriteLine(function.IsAsync ? $"return {serialize};" : $"return new {ValueTask}<byte[]>({serialize});");
+            writer.WriteLine("for (var __i = 0; __i < __count; __i++)");
+            writer.OpenBlock();
+            writer.WriteLine($"var __args = {Serializer}.Deserialize<{args}?>(args[__i], context.SerializerOptions, context.CancellationToken)");
+            writer.WriteLine($"    ?? {missingArgs};");
+            foreach (var p in values)
+            {
+                writer.WriteLine(p.BatchCollection == "array"
+                    ? $"__{p.Name}[__i] = __args.{Id(p.Name)};"
+                    : $"__{p.Name}.Add(__args.{Id(p.Name)});");
+            }
+
+            writer.CloseBlock();
+            writer.WriteLine();
+            var arguments = string.Join(", ", function.Parameters.Select(p => p.IsCancellationToken ? "context.CancellationToken" : $"__{p.Name}"));
+            EmitCall(writer, function, $"{target}({arguments})", "__batch");
+            EmitBatchCountCheck(writer, function, "__count");
+            writer.WriteLine("var __results = new byte[__count][];");
+            writer.WriteLine("for (var __i = 0; __i < __count; __i++)");
+            writer.OpenBlock();
+            writer.WriteLine($"__results[__i] = {Serializer}.Serialize<{function.ResultType}>(__batch[__i], context.SerializerOptions, context.CancellationToken);");
+            writer.CloseBlock();
+            writer.WriteLine();
+            writer.WriteLine(function.IsAsync ? "return __results;" : $"return new {ValueTask}<byte[][]>(__results);");
+            writer.CloseBlock();
+        }
+
+        /// <summary>Runs a generator and serializes each item as it is yielded; the caller's pace drives the user's code.</summary>
+        private static void EmitStreamInvoke(SourceWriter writer, FunctionModel function, string args, string target, string missingArgs)
+        {
+            writer.WriteLine($"public override async {IAsyncEnumerable}<byte[]> InvokeStreamAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context)");
+            writer.OpenBlock();
+            writer.WriteLine($"var __args = {Serializer}.Deserialize<{args}?>(args, context.SerializerOptions, context.CancellationToken)");
+            writer.WriteLine($"    ?? {missingArgs};");
+            var arguments = string.Join(", ", function.Parameters.Select(p => p.IsCancellationToken ? "context.CancellationToken" : $"__args.{Id(p.Name)}"));
+            var call = $"{target}({arguments})";
+            if (function.Shape == ResultShape.AsyncEnumerable)
+            {
+                writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.WithCancellation({call}, context.CancellationToken).ConfigureAwait(false))");
+            }
+            else
+            {
+                // A synchronous iterator: it runs on the worker's thread for this input, between the awaits of the caller.
+                writer.WriteLine("await global::System.Threading.Tasks.Task.CompletedTask.ConfigureAwait(false);");
+                writer.WriteLine($"foreach (var __item in {call})");
+            }
+
+            writer.OpenBlock();
+            writer.WriteLine("context.CancellationToken.ThrowIfCancellationRequested();");
+            writer.WriteLine($"yield return {Serializer}.Serialize<{function.ResultType}>(__item, context.SerializerOptions, context.CancellationToken);");
             writer.CloseBlock();
             writer.CloseBlock();
         }
@@ -162,6 +379,11 @@ public sealed partial class ModalGenerator
             foreach (var function in model.Functions)
             {
                 WriteFunction(json, function);
+            }
+
+            foreach (var cls in model.Classes)
+            {
+                WriteClass(json, cls);
             }
 
             json.EndArray();
@@ -187,7 +409,6 @@ public sealed partial class ModalGenerator
 
         private static void WriteFunction(JsonWriter json, FunctionModel function)
         {
-            var s = function.Settings;
             json.StartObject();
             json.String("name", function.Name);
             json.String("entryKey", function.EntryKey);
@@ -202,7 +423,36 @@ public sealed partial class ModalGenerator
 
             json.EndArray();
             json.String("returnType", function.ManifestReturnType);
+            WriteSettings(json, function.Settings);
+            json.EndObject();
+        }
 
+        /// <summary>
+        /// A [Cls] class is one entry of kind <c>class</c>: one pool per parameter set serves all its methods, so the
+        /// settings are the class's; its parameters are the [Parameter] members, and inputs name their method.
+        /// </summary>
+        private static void WriteClass(JsonWriter json, ClsModel cls)
+        {
+            json.StartObject();
+            json.String("name", cls.Name);
+            json.String("entryKey", cls.ClassKey);
+            json.String("kind", "class");
+            json.Boolean("isAsync", cls.IsAsync);
+            json.Boolean("isGenerator", false);
+            json.StartArray("parameters");
+            foreach (var parameter in cls.Parameters)
+            {
+                WriteParameter(json, parameter.Name, parameter.Type, parameter.HasDefault);
+            }
+
+            json.EndArray();
+            json.String("returnType", "void");
+            WriteSettings(json, cls.Settings);
+            json.EndObject();
+        }
+
+        private static void WriteSettings(JsonWriter json, SettingsModel s)
+        {
             if (s.HasResources)
             {
                 json.StartObject("resources");
@@ -337,7 +587,6 @@ public sealed partial class ModalGenerator
             json.String("cloud", s.Cloud);
             json.Boolean("restrictModalAccess", s.RestrictModalAccess);
             json.Boolean("blockNetwork", s.BlockNetwork);
-            json.EndObject();
         }
 
         private static void WriteParameter(JsonWriter json, string name, string type, bool hasDefault)

@@ -37,6 +37,11 @@ public sealed partial class ModalGenerator
             yield return ($"{prefix}.Functions.g.cs", EmitHandles(model));
             yield return ($"{prefix}.ModalFormatterResolver.g.cs", EmitFormatters(model));
             yield return ($"{prefix}.ModalRegistry.g.cs", EmitRegistry(model));
+            if (model.Classes.Count > 0)
+            {
+                yield return ($"{prefix}.Classes.g.cs", EmitClasses(model));
+            }
+
             if (model.Entrypoint is not null)
             {
                 yield return ($"{prefix}.ModalProgram.g.cs", EmitEntrypoint(model, model.Entrypoint));

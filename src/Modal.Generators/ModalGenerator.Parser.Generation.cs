@@ -19,6 +19,7 @@ public sealed partial class ModalGenerator
             ImmutableArray<ParseResult<AppModel>> apps,
             ImmutableArray<ParseResult<FunctionModel>> functions,
             ImmutableArray<ParseResult<EntrypointModel>> entrypoints,
+            ImmutableArray<ParseResult<ClsModel>> classes,
             string assemblyName)
         {
             var diagnostics = new List<DiagnosticInfo>();
@@ -45,6 +46,25 @@ public sealed partial class ModalGenerator
                 }
 
                 chosen.Add(function);
+            }
+
+            var chosenClasses = new List<ClsModel>();
+            foreach (var cls in classes.Select(c => c.Model).Where(c => c is not null))
+            {
+                if (cls!.AppName is { } appName && appName != app.Name)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Descriptors.InvalidClsClass, cls.Location, cls.Name,
+                        $"names app '{appName}', but this assembly's app is '{app.Name}'; an assembly holds one app, so remove App or name '{app.Name}'"));
+                    continue;
+                }
+
+                if (!names.Add(cls.Name) || chosenClasses.Any(c => c.Identifier == cls.Identifier) || chosen.Any(f => f.Identifier == cls.Identifier))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(Descriptors.DuplicateFunctionName, cls.Location, app.Name, cls.Name));
+                    continue;
+                }
+
+                chosenClasses.Add(cls);
             }
 
             EntrypointModel? entrypoint = null;
@@ -74,13 +94,45 @@ public sealed partial class ModalGenerator
                 }
             }
 
-            var model = new GenerationModel(app, assemblyName, chosen.ToEquatableArray(), entrypoint, UniqueFormatterNames(types.Values));
+            foreach (var cls in chosenClasses)
+            {
+                var parameters = ClassParamsRecordType(app, cls);
+                types[parameters.TypeName] = parameters;
+                foreach (var method in cls.Methods)
+                {
+                    var record = ArgsRecordType(app, method);
+                    types[record.TypeName] = record;
+                }
+
+                foreach (var type in cls.Types)
+                {
+                    if (!types.ContainsKey(type.TypeName))
+                    {
+                        types[type.TypeName] = type;
+                    }
+                }
+            }
+
+            var model = new GenerationModel(
+                app, assemblyName, chosen.ToEquatableArray(), entrypoint, UniqueFormatterNames(types.Values), chosenClasses.ToEquatableArray());
             return new ParseResult<GenerationModel>(model, diagnostics.ToEquatableArray());
         }
 
         /// <summary>The argument record of a function, named <c>{App}.ModalArgs.{Function}Args</c>.</summary>
         internal static string ArgsRecordName(AppModel app, FunctionModel function) =>
             $"{app.FullyQualifiedName}.ModalArgs.{function.Identifier}Args";
+
+        /// <summary>The parameter record of a class, named <c>{App}.ModalArgs.{Class}Params</c>: what keys its pools.</summary>
+        internal static string ClassParamsRecordName(AppModel app, ClsModel cls) =>
+            $"{app.FullyQualifiedName}.ModalArgs.{cls.Identifier}Params";
+
+        private static SerializableTypeModel ClassParamsRecordType(AppModel app, ClsModel cls)
+        {
+            var members = cls.Parameters
+                .Select((p, i) => new MemberModel(TypeNames.EscapeIdentifier(p.Name), p.Type, i))
+                .ToEquatableArray();
+            return new SerializableTypeModel(ClassParamsRecordName(app, cls), null, cls.Identifier + "Params", false, members, members.Count);
+        }
 
         private static SerializableTypeModel ArgsRecordType(AppModel app, FunctionModel function)
         {

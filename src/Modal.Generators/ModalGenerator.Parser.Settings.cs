@@ -13,11 +13,12 @@ public sealed partial class ModalGenerator
     internal sealed partial class Parser
     {
         /// <summary>
-        /// Reads the settings a function's attributes state. Only named arguments the user wrote count, so a setting left
-        /// out stays null and the platform's default applies.
+        /// Reads the settings a function's (or a [Cls] class's) attributes state. Only named arguments the user wrote count,
+        /// so a setting left out stays null and the platform's default applies. <paramref name="method"/> is the symbol that
+        /// carries the attributes: the function's method, or the class.
         /// </summary>
         private SettingsModel ParseSettings(
-            IMethodSymbol method,
+            ISymbol method,
             AttributeData function,
             AttributeData? app,
             string functionName,
@@ -64,7 +65,8 @@ public sealed partial class ModalGenerator
             var web = ParseWeb(method, functionName, location);
 
             var imageMember = NamedString(function, "Image") ?? (app is null ? null : NamedString(app, "Image"));
-            var image = imageMember is null || !readImage ? null : ParseImage(method.ContainingType, imageMember, location, cancellationToken);
+            var imageHost = method as INamedTypeSymbol ?? method.ContainingType;
+            var image = imageMember is null || !readImage ? null : ParseImage(imageHost, imageMember, location, cancellationToken);
 
             var secrets = (app is null ? [] : NamedStrings(app, "Secrets")).Concat(NamedStrings(function, "Secrets")).ToList();
 
@@ -117,6 +119,23 @@ public sealed partial class ModalGenerator
         internal SettingsModel ReadSettings(IMethodSymbol method, AttributeData function, AttributeData? app, CancellationToken cancellationToken) =>
             ParseSettings(method, function, app, FunctionName(method, function), null, cancellationToken, readImage: false);
 
+        /// <summary>
+        /// What the configuration rules judge for a [Cls] class, read as the generator reads it: the class's settings, with
+        /// the batching of its [Batched] method (returned too, as the rules' messages may point at it).
+        /// </summary>
+        internal (Modal.Rules.FunctionSettings Input, IMethodSymbol? Batched) ReadClsRuleInput(INamedTypeSymbol type, AttributeData cls, CancellationToken cancellationToken)
+        {
+            var name = NamedString(cls, "Name") ?? type.Name;
+            var settings = ParseSettings(type, cls, null, name, null, cancellationToken, readImage: false);
+            var batched = type.GetMembers().OfType<IMethodSymbol>().FirstOrDefault(m => FindAttribute(m, "BatchedAttribute") is not null);
+            if (batched is not null && FindAttribute(batched, "BatchedAttribute") is { } batchedAttribute)
+            {
+                settings = settings with { Batching = new BatchingModel(NamedInt(batchedAttribute, "MaxBatchSize") ?? 0, NamedInt(batchedAttribute, "WaitMs") ?? 0) };
+            }
+
+            return (ClsRuleInput(name, settings, batched), batched);
+        }
+
         /// <summary>The function's name in the manifest: the method name unless [Function(Name = ...)] overrides it.</summary>
         internal static string FunctionName(IMethodSymbol method, AttributeData function) => NamedString(function, "Name") ?? method.Name;
 
@@ -161,7 +180,7 @@ public sealed partial class ModalGenerator
                 Cron = s.Schedule?.Cron,
                 TimeZone = s.Schedule?.TimeZone,
                 WebKind = s.Web?.Kind,
-                IsGenerator = ClassifyReturn(method.ReturnType).Shape == ResultShape.AsyncEnumerable,
+                IsGenerator = ClassifyReturn(method).Shape is ResultShape.AsyncEnumerable or ResultShape.Enumerable,
                 ParameterCount = valueParameters.Count,
                 ParametersWithDefaults = valueParameters.Where(p => p.HasExplicitDefaultValue).Select(p => p.Name).ToList(),
                 Volumes = s.Volumes is { } volumes
@@ -170,7 +189,7 @@ public sealed partial class ModalGenerator
             };
         }
 
-        private ScheduleModel? ParseSchedule(IMethodSymbol method, string functionName, LocationInfo? location)
+        private ScheduleModel? ParseSchedule(ISymbol method, string functionName, LocationInfo? location)
         {
             var period = FindAttribute(method, "PeriodAttribute");
             var cron = FindAttribute(method, "CronAttribute");
@@ -198,7 +217,7 @@ public sealed partial class ModalGenerator
             return null;
         }
 
-        private WebModel? ParseWeb(IMethodSymbol method, string functionName, LocationInfo? location)
+        private WebModel? ParseWeb(ISymbol method, string functionName, LocationInfo? location)
         {
             var endpoint = FindAttribute(method, "WebEndpointAttribute");
             var app = FindAttribute(method, "WebAppAttribute");

@@ -69,13 +69,6 @@ public sealed partial class ModalGenerator
 
             public EquatableArray<SerializableTypeModel> Types => _types.Values.OrderBy(t => t.TypeName, System.StringComparer.Ordinal).ToEquatableArray();
 
-            /// <summary>Adds <c>List&lt;T&gt;</c> for an item type already collected (a generator's gathered result).</summary>
-            public void AddListOf(ITypeSymbol item)
-            {
-                var name = $"global::System.Collections.Generic.List<{TypeNames.Unannotated(item)}>";
-                AddFormatter(name, $"new {Formatters}ListFormatter<{TypeNames.Unannotated(item)}>()");
-            }
-
             /// <summary>Collects <paramref name="type"/> and what it reaches; false (with a diagnostic) when it cannot be serialized.</summary>
             public bool Collect(ITypeSymbol type, string path)
             {
@@ -387,7 +380,7 @@ public sealed partial class ModalGenerator
                 return type is INamedTypeSymbol { IsGenericType: false } named && BuiltinTypes.Contains(MetadataName(named));
             }
 
-            private static bool IsAccessibleFromAssembly(INamedTypeSymbol type)
+            internal static bool IsAccessibleFromAssembly(INamedTypeSymbol type)
             {
                 for (var current = type; current is not null; current = current.ContainingType)
                 {

@@ -59,12 +59,12 @@ public sealed partial class ModalGenerator
             return new ParseResult<EntrypointModel>(model, diagnostics.ToEquatableArray());
         }
 
-        public static EquatableArray<DiagnosticInfo> ParseCls(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ParseResult<ClsModel> ParseCls(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var diagnostics = new List<DiagnosticInfo>();
-            new Parser(context.SemanticModel.Compilation, diagnostics).ReportCls((INamedTypeSymbol)context.TargetSymbol);
-            return diagnostics.ToEquatableArray();
+            var parser = new Parser(context.SemanticModel.Compilation, diagnostics);
+            var model = parser.ParseCls((INamedTypeSymbol)context.TargetSymbol, context.Attributes[0], cancellationToken);
+            return new ParseResult<ClsModel>(model, diagnostics.ToEquatableArray());
         }
 
         public AppModel? ParseApp(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
@@ -130,7 +130,7 @@ public sealed partial class ModalGenerator
             var name = NamedString(attribute, "Name") ?? method.Name;
             var batched = FindAttribute(method, "BatchedAttribute");
             var parameters = ParseParameters(method, name, batched is not null, location);
-            var (shape, resultType, asyncItemType) = ClassifyReturn(method.ReturnType);
+            var (shape, resultType, asyncItemType) = ClassifyReturn(method);
 
             string? batchResultCollection = null;
             if (batched is not null && resultType is not null)
@@ -184,14 +184,9 @@ public sealed partial class ModalGenerator
             {
                 collector.Collect(resultType, $"{rootPath} return value");
                 isPublic &= IsEffectivelyPublic(resultType);
+                // For a generator this is the item type: items travel one by one as they are yielded.
                 resultTypeName = TypeNames.Annotated(resultType);
                 manifestReturnType = resultTypeName;
-                if (shape == ResultShape.AsyncEnumerable)
-                {
-                    // A generator's items travel together as one list until the wire carries streams.
-                    resultTypeName = $"global::System.Collections.Generic.List<{resultTypeName}>";
-                    collector.AddListOf(resultType);
-                }
             }
 
             if (_errorCount > errorsAtStart)
@@ -234,8 +229,8 @@ public sealed partial class ModalGenerator
                 return null;
             }
 
-            var (shape, _, _) = ClassifyReturn(method.ReturnType);
-            if (shape == ResultShape.AsyncEnumerable)
+            var (shape, _, _) = ClassifyReturn(method);
+            if (shape is ResultShape.AsyncEnumerable or ResultShape.Enumerable)
             {
                 Report(Descriptors.InvalidEntrypoint, location, method.Name, $"returns {method.ReturnType.ToDisplayString()}; return void, Task or a value");
                 return null;
@@ -289,9 +284,6 @@ public sealed partial class ModalGenerator
             return ok ? new EntrypointModel(TypeNames.Annotated(method.ContainingType), method.Name, shape, takesRaw, parameters.ToEquatableArray(), location) : null;
         }
 
-        public void ReportCls(INamedTypeSymbol type) =>
-            Report(Descriptors.ClsNotSupported, LocationInfo.From(type), type.Name);
-
         private EquatableArray<ParameterModel> ParseParameters(IMethodSymbol method, string functionName, bool batched, LocationInfo? location)
         {
             var parameters = new List<ParameterModel>();
@@ -334,6 +326,45 @@ public sealed partial class ModalGenerator
             }
 
             return parameters.ToEquatableArray();
+        }
+
+        /// <summary>
+        /// Like <see cref="ClassifyReturn(ITypeSymbol)"/>, and an <c>IEnumerable&lt;T&gt;</c> method written with <c>yield</c>
+        /// is a generator too: its items are streamed as it produces them. One that returns a collection is a value.
+        /// </summary>
+        internal static (ResultShape Shape, ITypeSymbol? Result, ITypeSymbol? Item) ClassifyReturn(IMethodSymbol method)
+        {
+            var classified = ClassifyReturn(method.ReturnType);
+            if (classified.Shape == ResultShape.Value &&
+                method.ReturnType is INamedTypeSymbol { MetadataName: "IEnumerable`1" } enumerable &&
+                enumerable.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" &&
+                IsIterator(method))
+            {
+                return (ResultShape.Enumerable, enumerable.TypeArguments[0], enumerable.TypeArguments[0]);
+            }
+
+            return classified;
+        }
+
+        private static bool IsIterator(IMethodSymbol method)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var body = reference.GetSyntax() switch
+                {
+                    MethodDeclarationSyntax declaration => (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody,
+                    _ => null,
+                };
+
+                // yield inside a nested function or lambda belongs to that function, not to this method.
+                if (body is not null && body.DescendantNodes(n => n is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
+                        .OfType<YieldStatementSyntax>().Any())
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

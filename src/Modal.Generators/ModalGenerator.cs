@@ -5,9 +5,9 @@ using Modal.Generators.Model;
 namespace Modal.Generators;
 
 /// <summary>
-/// Generates, for the <c>[App]</c> class of an assembly: typed function handles and argument records, MessagePack
-/// formatters for every type the function signatures reach, a direct-dispatch registry with the build manifest, and the
-/// program entry of a <c>[LocalEntrypoint]</c>. This file holds the pipeline only; see the Parser and Emitter parts.
+/// Generates, for the <c>[App]</c> class of an assembly: typed function handles and argument records, handles and
+/// lifecycles of its <c>[Cls]</c> classes, MessagePack formatters for every type the signatures reach, a direct-dispatch
+/// registry with the build manifest, and the program entry of a <c>[LocalEntrypoint]</c>. This file holds the pipeline only; see the Parser and Emitter parts.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class ModalGenerator : IIncrementalGenerator
@@ -49,14 +49,16 @@ public sealed partial class ModalGenerator : IIncrementalGenerator
         var generation = apps.Collect()
             .Combine(functions.Collect())
             .Combine(entrypoints.Collect())
+            .Combine(classes.Collect())
             .Combine(assemblyName)
-            .Select(static (input, _) => Parser.BuildGeneration(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
+            .Select(static (input, _) => Parser.BuildGeneration(
+                input.Left.Left.Left.Left, input.Left.Left.Left.Right, input.Left.Left.Right, input.Left.Right, input.Right))
             .WithTrackingName(StepNames.Generation);
 
         context.RegisterSourceOutput(apps, static (spc, result) => Report(spc, result.Diagnostics));
         context.RegisterSourceOutput(functions, static (spc, result) => Report(spc, result.Diagnostics));
         context.RegisterSourceOutput(entrypoints, static (spc, result) => Report(spc, result.Diagnostics));
-        context.RegisterSourceOutput(classes, static (spc, diagnostics) => Report(spc, diagnostics));
+        context.RegisterSourceOutput(classes, static (spc, result) => Report(spc, result.Diagnostics));
         context.RegisterSourceOutput(generation, static (spc, result) =>
         {
             Report(spc, result.Diagnostics);

@@ -75,6 +75,22 @@ internal sealed class ContainerClient : IBlobTransport, IDisposable
         }
     }
 
+    /// <summary>Sends items a generator input yielded; returns once the control plane took them. True: stop producing.</summary>
+    public async Task<bool> PutGeneratorItemsAsync(ContainerInput input, IReadOnlyList<GeneratorItem> items, CancellationToken cancellationToken)
+    {
+        var request = new ContainerPutGeneratorItemsRequest { TaskId = TaskId, InputId = input.InputId, RetryCount = input.RetryCount };
+        request.Items.AddRange(items);
+        try
+        {
+            var response = await Api.ContainerPutGeneratorItemsAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+            return response.Stop;
+        }
+        catch (RpcException ex)
+        {
+            throw Map(ex, cancellationToken);
+        }
+    }
+
     public async Task<string> PutBlobAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         try

@@ -11,7 +11,8 @@ namespace Modal.Worker;
 /// <summary>
 /// The input loop of one container: pulls inputs with credits as slots free up, runs each through the generated
 /// invoker (sync functions on thread-pool threads, async ones as tasks), reports outputs, heartbeats, and drains on
-/// shutdown, on max_inputs, or when an input is stuck past its timeout.
+/// shutdown, on max_inputs, or when an input is stuck past its timeout. A [Batched] function's inputs arrive as batches
+/// and run as one call per batch; a generator's items are streamed to the control plane as they are yielded.
 /// </summary>
 internal sealed class ContainerWorker
 {
@@ -25,7 +26,7 @@ internal sealed class ContainerWorker
 
     private readonly ContainerClient _client;
     private readonly ContainerHelloResponse _hello;
-    private readonly FunctionInvoker? _invoker;
+    private readonly ServedFunction? _served;
     private readonly Exception? _initError;
     private readonly WorkerLog _log;
     private readonly PrefixedConsoleWriter? _stdout;
@@ -41,10 +42,12 @@ internal sealed class ContainerWorker
     private bool _draining;
     private bool _firstInputSeen;
 
+    // served: what the container runs; null when the app could not be loaded. initError: why the container cannot run
+    // inputs (loading the app or an [Enter] hook failed); every input it receives then fails with it.
     public ContainerWorker(
         ContainerClient client,
         ContainerHelloResponse hello,
-        FunctionInvoker? invoker,
+        ServedFunction? served,
         Exception? initError,
         WorkerLog log,
         PrefixedConsoleWriter? stdout,
@@ -52,12 +55,12 @@ internal sealed class ContainerWorker
     {
         _client = client;
         _hello = hello;
-        _invoker = invoker;
-        _initError = initError;
+        _served = initError is null ? served : null;
+        _initError = initError ?? (served is null ? new InvalidError("The worker has nothing to serve.") : null);
         _log = log;
         _stdout = stdout;
         _stderr = stderr;
-        _slots = new InputSlots<RunningInput>(hello.MaxConcurrentInputs, hello.MaxInputs);
+        _slots = new InputSlots<RunningInput>(hello.MaxConcurrentInputs, hello.MaxInputs, prefetch: _served is not { IsBatched: true });
         _outputs = new OutputSender(client, ex => _fatal.TrySetResult(ex));
     }
 
@@ -66,7 +69,7 @@ internal sealed class ContainerWorker
     /// <summary>Runs until shutdown, max_inputs or a lost control plane; returns the process exit code.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (_invoker is { IsAsync: false })
+        if (_served is { HasSyncCode: true })
         {
             // Sync functions block their thread for the whole input; without spare threads, concurrent inputs would
             // starve the pool that also runs the gRPC I/O.
@@ -148,9 +151,21 @@ internal sealed class ContainerWorker
                     _log.Milestone("first input");
                 }
 
-                foreach (var input in response.Inputs)
+                foreach (var inputId in response.CancelInputIds)
                 {
-                    Start(input);
+                    Cancel(inputId);
+                }
+
+                if (_served is { IsBatched: true } && response.Inputs.Count > 0)
+                {
+                    Start(new RunningInput([.. response.Inputs]));
+                }
+                else
+                {
+                    foreach (var input in response.Inputs)
+                    {
+                        Start(new RunningInput(input));
+                    }
                 }
 
                 if (response.Shutdown)
@@ -204,11 +219,7 @@ internal sealed class ContainerWorker
 
             foreach (var inputId in response.CancelInputIds)
             {
-                if (_active.TryGetValue(inputId, out var running))
-                {
-                    _log.Info($"cancelling input {inputId} on the control plane's request");
-                    running.CancelByServer();
-                }
+                Cancel(inputId);
             }
 
             if (response.Shutdown)
@@ -257,13 +268,51 @@ internal sealed class ContainerWorker
         }
     }
 
-    private void Start(ContainerInput input)
+    /// <summary>
+    /// The caller cancelled an input (the cancellation comes on the input stream, and again in heartbeat replies). A lone
+    /// input's run is cancelled; a cancelled member of a batch is reported at once and the batch runs on for the others.
+    /// </summary>
+    private void Cancel(string inputId)
     {
-        var running = new RunningInput(input);
-        _active[input.InputId] = running;
-        if (input.DeadlineMs > 0)
+        if (!_active.TryGetValue(inputId, out var running))
         {
-            var remaining = input.DeadlineMs - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            return;
+        }
+
+        var index = running.IndexOf(inputId);
+        if (running.Inputs.Count == 1)
+        {
+            if (!running.CancelledByServer)
+            {
+                _log.Info($"cancelling input {inputId} on the control plane's request");
+                running.CancelByServer();
+            }
+
+            return;
+        }
+
+        if (index >= 0 && running.TryClaimReport(index))
+        {
+            Report(running.Inputs[index], Cancelled($"Input {inputId} was cancelled by its caller."), Stopwatch.GetElapsedTime(running.StartedAt));
+            _active.TryRemove(inputId, out _);
+            if (running.AllReported)
+            {
+                running.CancelByServer();
+            }
+        }
+    }
+
+    private void Start(RunningInput running)
+    {
+        foreach (var input in running.Inputs)
+        {
+            _active[input.InputId] = running;
+        }
+
+        var deadline = running.Inputs.Where(i => i.DeadlineMs > 0).Select(i => i.DeadlineMs).DefaultIfEmpty(0).Min();
+        if (deadline > 0)
+        {
+            var remaining = deadline - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             running.Cancellation.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, remaining)));
         }
 
@@ -297,38 +346,40 @@ internal sealed class ContainerWorker
         await Task.Delay(CancellationGrace).ConfigureAwait(false);
 
         // An input still waiting for a slot has not started; it reports its cancellation as soon as it gets one.
-        if (!running.Started || !running.TryClaimReport())
+        if (!running.Started || !running.TryComplete())
         {
             return;
         }
 
         // The code ignores its cancellation token and .NET cannot abort a thread: report the input, take no more work,
         // and let the process exit once the other inputs finish, which ends the stuck code with it.
-        var status = running.CancelledByServer ? ResultStatus.Cancelled : ResultStatus.Timeout;
-        _log.Error($"input {running.Input.InputId} is still running {CancellationGrace.TotalSeconds:0}s after its {(running.CancelledByServer ? "cancellation" : "timeout")}; this container will be replaced.");
-        Finish(running, new Protocol.FunctionResult
-        {
-            Status = status,
-            Error = new RemoteError
+        var cancelled = running.CancelledByServer;
+        _log.Error($"input {running.Input.InputId} is still running {CancellationGrace.TotalSeconds:0}s after its {(cancelled ? "cancellation" : "timeout")}; this container will be replaced.");
+        var result = cancelled
+            ? Cancelled($"Input {running.Input.InputId} was cancelled by its caller; the function did not stop within {CancellationGrace.TotalSeconds:0} s, so its container is replaced.")
+            : new Protocol.FunctionResult
             {
-                Type = status == ResultStatus.Timeout ? typeof(FunctionTimeoutError).FullName! : typeof(OperationCanceledException).FullName!,
-                Message = status == ResultStatus.Timeout ? "the function did not stop at its timeout" : "the input was cancelled",
-            },
-        }, refillSlot: false);
+                Status = ResultStatus.Timeout,
+                Error = new RemoteError { Type = typeof(FunctionTimeoutError).FullName!, Message = "the function did not stop at its timeout, so its container is replaced" },
+            };
+        Finish(running, [.. running.Inputs.Select(_ => result)], refillSlot: false);
         RequestDrain("an input did not stop after cancellation");
     }
 
     private async Task ExecuteAsync(RunningInput running)
     {
         var input = running.Input;
-        var scope = new InputLogScope(_hello.FunctionName, input.InputId);
+        var ids = running.Inputs.Select(i => i.InputId).ToArray();
+        var scope = new InputLogScope(_hello.FunctionName, string.Join(",", ids));
         InputLogScope.Current = scope;
-        Protocol.FunctionResult result;
+        InputContext.Current = new InputContext(
+            input.InputId, input.FunctionCallId, input.RetryCount, ids, running.Cancellation.Token, () => running.CancelledByServer);
+        IReadOnlyList<Protocol.FunctionResult> results;
         try
         {
-            if (_invoker is null)
+            if (_served is null)
             {
-                result = InitFailure(_initError!);
+                results = Same(running, InitFailure(_initError!));
             }
             else if (running.Cancellation.IsCancellationRequested)
             {
@@ -337,59 +388,130 @@ internal sealed class ContainerWorker
             }
             else
             {
-                var args = await Payloads.DecodeAsync(input.Args, _client, running.Cancellation.Token).ConfigureAwait(false);
-                var context = new InvocationContext(input.InputId, input.FunctionCallId, input.RetryCount, ModalSerializer.Options, running.Cancellation.Token);
-                var bytes = await _invoker.InvokeAsync(args, context).ConfigureAwait(false);
-                result = new Protocol.FunctionResult
+                var invoker = _served.InvokerFor(input.MethodName, out var instance);
+                var context = new InvocationContext(input.InputId, input.FunctionCallId, input.RetryCount, ModalSerializer.Options, running.Cancellation.Token)
                 {
-                    Status = ResultStatus.Success,
-                    Data = await Payloads.EncodeAsync(bytes, _client, CancellationToken.None).ConfigureAwait(false),
+                    Instance = instance,
                 };
+                results = invoker.IsBatched
+                    ? await RunBatchAsync(invoker, running, context).ConfigureAwait(false)
+                    : Same(running, invoker.IsGenerator
+                        ? await RunGeneratorAsync(invoker, running, context).ConfigureAwait(false)
+                        : await RunOneAsync(invoker, running, context).ConfigureAwait(false));
             }
         }
-        catch (OperationCanceledException) when (running.Cancellation.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or InputCancellation && running.Cancellation.IsCancellationRequested)
         {
-            result = running.CancelledByServer
-                ? new Protocol.FunctionResult { Status = ResultStatus.Cancelled }
+            results = Same(running, running.CancelledByServer
+                ? Cancelled($"Input {input.InputId} was cancelled by its caller.")
                 : new Protocol.FunctionResult
                 {
                     Status = ResultStatus.Timeout,
                     Error = new RemoteError { Type = typeof(FunctionTimeoutError).FullName!, Message = "the input ran past its deadline" },
-                };
+                });
         }
         catch (Exception ex)
         {
-            result = new Protocol.FunctionResult { Status = ResultStatus.Failure, Error = ToRemoteError(ex) };
+            results = Same(running, new Protocol.FunctionResult { Status = ResultStatus.Failure, Error = ToRemoteError(ex) });
         }
         finally
         {
             _stdout?.Complete(scope);
             _stderr?.Complete(scope);
             InputLogScope.Current = null;
+            InputContext.Current = null;
         }
 
-        if (running.TryClaimReport())
+        if (running.TryComplete())
         {
-            Finish(running, result, refillSlot: _invoker is not null);
+            Finish(running, results, refillSlot: _served is not null);
         }
 
-        if (_invoker is null)
+        if (_served is null)
         {
-            RequestDrain("the app failed to load");
+            RequestDrain("the container could not start its function (loading the app or an [Enter] hook failed)");
         }
     }
 
-    private void Finish(RunningInput running, Protocol.FunctionResult result, bool refillSlot)
+    private async Task<Protocol.FunctionResult> RunOneAsync(FunctionInvoker invoker, RunningInput running, InvocationContext context)
+    {
+        var args = await Payloads.DecodeAsync(running.Input.Args, _client, running.Cancellation.Token).ConfigureAwait(false);
+        var bytes = await invoker.InvokeAsync(args, context).ConfigureAwait(false);
+        return await SuccessAsync(bytes).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Streams a generator's items: each is sent before the next is pulled, and the control plane answers only when the
+    /// caller has room, so the user's code waits at its <c>yield</c> while the caller is behind.
+    /// </summary>
+    private async Task<Protocol.FunctionResult> RunGeneratorAsync(FunctionInvoker invoker, RunningInput running, InvocationContext context)
+    {
+        var token = running.Cancellation.Token;
+        var args = await Payloads.DecodeAsync(running.Input.Args, _client, token).ConfigureAwait(false);
+        long index = 0;
+        await foreach (var item in invoker.InvokeStreamAsync(args, context).ConfigureAwait(false))
+        {
+            var value = await Payloads.EncodeAsync(item, _client, token).ConfigureAwait(false);
+            var stop = await _client.PutGeneratorItemsAsync(running.Input, [new GeneratorItem { Index = index++, Value = value }], token).ConfigureAwait(false);
+            if (stop)
+            {
+                // The caller stopped reading or cancelled the call: end the generator the way a cancellation does.
+                running.CancelByServer();
+                token.ThrowIfCancellationRequested();
+            }
+        }
+
+        return await SuccessAsync(MessagePack.MessagePackSerializer.Serialize(MessagePack.Nil.Default, ModalSerializer.Options)).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<Protocol.FunctionResult>> RunBatchAsync(FunctionInvoker invoker, RunningInput running, InvocationContext context)
+    {
+        var token = running.Cancellation.Token;
+        var args = new ReadOnlyMemory<byte>[running.Inputs.Count];
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i] = await Payloads.DecodeAsync(running.Inputs[i].Args, _client, token).ConfigureAwait(false);
+        }
+
+        var outputs = await invoker.InvokeBatchAsync(args, context).ConfigureAwait(false);
+        var results = new Protocol.FunctionResult[outputs.Length];
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            results[i] = await SuccessAsync(outputs[i]).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    private async Task<Protocol.FunctionResult> SuccessAsync(byte[] bytes) => new()
+    {
+        Status = ResultStatus.Success,
+        Data = await Payloads.EncodeAsync(bytes, _client, CancellationToken.None).ConfigureAwait(false),
+    };
+
+    private static Protocol.FunctionResult[] Same(RunningInput running, Protocol.FunctionResult result) =>
+        [.. running.Inputs.Select(_ => result)];
+
+    private static Protocol.FunctionResult Cancelled(string message) => new()
+    {
+        Status = ResultStatus.Cancelled,
+        Error = new RemoteError { Type = typeof(InputCancellation).FullName!, Message = message },
+    };
+
+    /// <summary>Reports the unit's outputs (those not reported early) and frees its slot; the caller claimed <see cref="RunningInput.TryComplete"/>.</summary>
+    private void Finish(RunningInput running, IReadOnlyList<Protocol.FunctionResult> results, bool refillSlot)
     {
         var duration = Stopwatch.GetElapsedTime(running.StartedAt);
-        _outputs.Enqueue(new ContainerOutput
+        for (var i = 0; i < running.Inputs.Count; i++)
         {
-            InputId = running.Input.InputId,
-            RetryCount = running.Input.RetryCount,
-            Result = result,
-            DurationUs = (long)duration.TotalMicroseconds,
-        });
-        _active.TryRemove(running.Input.InputId, out _);
+            if (running.TryClaimReport(i))
+            {
+                Report(running.Inputs[i], results[i], duration);
+            }
+
+            _active.TryRemove(running.Inputs[i].InputId, out _);
+        }
+
         running.Dispose();
         if (_slots.Complete(duration.TotalMicroseconds) is { } next)
         {
@@ -403,6 +525,15 @@ internal sealed class ContainerWorker
 
         CheckIdle();
     }
+
+    private void Report(ContainerInput input, Protocol.FunctionResult result, TimeSpan duration) =>
+        _outputs.Enqueue(new ContainerOutput
+        {
+            InputId = input.InputId,
+            RetryCount = input.RetryCount,
+            Result = result,
+            DurationUs = (long)duration.TotalMicroseconds,
+        });
 
     private static Protocol.FunctionResult InitFailure(Exception error) => new()
     {

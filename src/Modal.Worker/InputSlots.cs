@@ -19,6 +19,7 @@ internal sealed class InputSlots<T>
     private readonly object _gate = new();
     private readonly Queue<T> _waiting = new();
     private readonly int _maxInputs;
+    private readonly bool _prefetch;
     private int _running;
     private int _held;
     private int _granted;
@@ -28,10 +29,15 @@ internal sealed class InputSlots<T>
 
     /// <param name="slots">Inputs that may run at once.</param>
     /// <param name="maxInputs">Inputs the container serves in its life; 0 for no limit.</param>
-    public InputSlots(int slots, int maxInputs)
+    /// <param name="prefetch">
+    /// Whether to ask for inputs ahead of free slots. [Batched] containers do not: the server forms a batch when a credit
+    /// arrives, and a batch asked for early would be formed before its inputs had a chance to gather.
+    /// </param>
+    public InputSlots(int slots, int maxInputs, bool prefetch = true)
     {
         Slots = Math.Max(1, slots);
         _maxInputs = Math.Max(0, maxInputs);
+        _prefetch = prefetch;
     }
 
     public int Slots { get; }
@@ -148,7 +154,7 @@ internal sealed class InputSlots<T>
 
     private int PrefetchTargetLocked()
     {
-        if (_averageMicroseconds < 0)
+        if (!_prefetch || _averageMicroseconds < 0)
         {
             return 0;
         }

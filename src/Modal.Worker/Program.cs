@@ -45,17 +45,12 @@ try
     await warmSerializer;
     log.Milestone("hello");
 
-    FunctionInvoker? invoker = null;
+    ServedFunction? served = null;
     Exception? initError = null;
     try
     {
         var registry = AppLoader.Load(hello.ArtifactDir, hello.AssemblyFile);
-        if (!registry.TryGetInvoker(hello.EntryKey, out invoker))
-        {
-            throw new InvalidError(
-                $"{hello.AssemblyFile} has no function with entry key '{hello.EntryKey}' (function '{hello.FunctionName}'). " +
-                "The build output changed since the app started; run the app again.");
-        }
+        served = ServedFunction.Resolve(registry, hello);
     }
     catch (Exception ex)
     {
@@ -71,10 +66,38 @@ try
     Console.SetOut(stdout);
     Console.SetError(stderr);
 
-    var worker = new ContainerWorker(client, hello, invoker, initError, log, stdout, stderr);
+    if (served is { IsClass: true } && initError is null)
+    {
+        // Before the input stream opens: the control plane counts [Enter] in the container's startup time.
+        try
+        {
+            await served.EnterAsync(hello.ClassParameters.Memory, CancellationToken.None);
+            log.Milestone("entered");
+        }
+        catch (Exception ex)
+        {
+            initError = ex;
+            log.Error($"an [Enter] hook of class '{hello.FunctionName}' raised {ex.GetType().FullName}: {ex.Message}");
+        }
+    }
+
+    var worker = new ContainerWorker(client, hello, served, initError, log, stdout, stderr);
     Volatile.Write(ref running, worker);
     log.Info($"serving '{hello.FunctionName}' with {worker.Slots} slot(s)");
     exitCode = await worker.RunAsync(CancellationToken.None);
+    if (served is not null && initError is null)
+    {
+        try
+        {
+            using var exitTimeout = new CancellationTokenSource(ExitHookTimeout);
+            await served.ExitAsync(exitTimeout.Token);
+        }
+        catch (Exception ex)
+        {
+            log.Error($"an [Exit] hook of class '{hello.FunctionName}' raised {ex.GetType().FullName}: {ex.Message}");
+        }
+    }
+
     await Console.Out.FlushAsync();
     await Console.Error.FlushAsync();
 }
@@ -88,3 +111,9 @@ catch (ModalException ex)
 // must not keep the container alive.
 Environment.Exit(exitCode);
 return exitCode;
+
+internal static partial class Program
+{
+    /// <summary>How long [Exit] hooks get; a stop by the backend ends the process sooner (see ParentWatcher).</summary>
+    private static readonly TimeSpan ExitHookTimeout = TimeSpan.FromSeconds(10);
+}

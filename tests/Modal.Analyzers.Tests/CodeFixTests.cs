@@ -35,6 +35,38 @@ public sealed class CodeFixTests
         """);
 
     [Fact]
+    public Task AMisspeltGpuOfAClsIsFixedToo() => GpuFix.VerifyCodeFixAsync(
+        """
+        using Modal;
+        [Cls(Gpu = {|MODAL050:"H10:2"|})]
+        public partial class Model { [Method] public int Predict(int x) => x; }
+        """,
+        """
+        using Modal;
+        [Cls(Gpu = "H100:2")]
+        public partial class Model { [Method] public int Predict(int x) => x; }
+        """);
+
+    [Fact]
+    public Task NoFixIsOfferedWithoutOneLikelyName() => GpuFix.VerifyCodeFixAsync(
+        """
+        using Modal;
+        [App("hello")]
+        public static partial class Hello
+        {
+            [Function(Gpu = {|MODAL050:"A100-60GB"|})] public static int F(int x) => x;
+        }
+        """,
+        """
+        using Modal;
+        [App("hello")]
+        public static partial class Hello
+        {
+            [Function(Gpu = {|MODAL050:"A100-60GB"|})] public static int F(int x) => x;
+        }
+        """);
+
+    [Fact]
     public Task AnAppClassWithoutPartialGetsIt() => PartialFix.VerifyCodeFixAsync(
         """
         using Modal;

@@ -175,6 +175,31 @@ public sealed class FunctionSettingsAnalyzerTests
         return test.RunAsync();
     }
 
+    [Theory]
+    [InlineData("""[Cls(Gpu = {|MODAL050:"A100-80G"|})] public partial class Model { [Method] public int Predict(int x) => x; }""")]
+    [InlineData("""[Cls(Timeout = {|MODAL055:0|}, MinContainers = {|MODAL054:4|}, MaxContainers = 2)] public partial class Model { [Method] public int Predict(int x) => x; }""")]
+    [InlineData("""[Cls, Concurrent(MaxInputs = 4, TargetInputs = {|MODAL057:8|})] public partial class Model { [Method] public int Predict(int x) => x; }""")]
+    [InlineData("""[Cls(Retries = {|MODAL056:11|})] public partial class Model { [Method] public int Predict(int x) => x; }""")]
+    [InlineData("""[Cls, Retries(2, MaxDelay = {|MODAL056:90|})] public partial class Model { [Method] public int Predict(int x) => x; }""")]
+    [InlineData("""[Cls] public partial class Model { [Method, Batched(MaxBatchSize = 4, WaitMs = {|MODAL058:-1|})] public List<int> Predict(List<int> xs) => xs; }""")]
+    [InlineData("""[Cls] public partial class Model { [Method, Batched(MaxBatchSize = 4)] public List<int> Predict(List<int> xs, List<int>? ys = {|MODAL064:null|}) => xs; }""")]
+    [InlineData("""[Cls(Name = {|MODAL060:"my model"|})] public partial class Model { [Method] public int Predict(int x) => x; }""")]
+    public Task ClsSettingsFollowTheSameRules(string type) => Verify.VerifyAnalyzerAsync(WithUsings(type));
+
+    [Theory]
+    [InlineData("""[Cls(Gpu = "A100-80GB", Timeout = 600, MinContainers = 1, MaxContainers = 4), Concurrent(MaxInputs = 4)] public partial class Model { [Method] public int Predict(int x) => x; }""")]
+    [InlineData("""[Cls] public partial class Model { [Method, Batched(MaxBatchSize = 4, WaitMs = 10)] public List<int> Predict(List<int> xs) => xs; }""")]
+    public Task ValidClsSettingsAreNotReported(string type) => Verify.VerifyAnalyzerAsync(WithUsings(type));
+
+    internal static string WithUsings(string code) => $$"""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Modal;
+
+        {{code}}
+        """;
+
     internal static string InApp(string members) => $$"""
         using System.Collections.Generic;
         using System.Threading;

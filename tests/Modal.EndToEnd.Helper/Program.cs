@@ -4,6 +4,8 @@ using Modal.Dispatch;
 
 // A second client process for the end-to-end tests.
 //   get <fc-id>          reads a spawned call through MODAL_SERVER_URL and prints "RESULT <value>"
+//   batch-tag <tag>      calls the batched BatchTag through MODAL_SERVER_URL and prints "RESULT <value>"
+//   cls <label> <by>     calls Counter(label).Increment(by) and Describe through Cls.FromName and MODAL_SERVER_URL
 //   serve <state-dir>    runs the test app on an embedded control plane, starts a worker, prints "READY", and waits
 //                        until it is killed or its stdin closes (so it never outlives the test that started it)
 switch (args)
@@ -13,6 +15,35 @@ switch (args)
         {
             var value = await FunctionCall.FromId<int>(callId).GetAsync(TimeSpan.FromSeconds(60));
             Console.WriteLine($"RESULT {value}");
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            Console.WriteLine($"ERROR {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
+
+    case ["batch-tag", var tag]:
+        // One caller of a batched function from another process: its input joins the test process's batch.
+        Console.WriteLine("CALLING");
+        try
+        {
+            Console.WriteLine($"RESULT {await Modal.TestApp.TestApp.Functions.BatchTag.RemoteAsync(tag)}");
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            Console.WriteLine($"ERROR {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
+
+    case ["cls", var label, var by]:
+        // Cls.FromName from a process that does not run the app: the lookup goes to MODAL_SERVER_URL.
+        try
+        {
+            var counter = Cls.FromName<Modal.TestApp.TestApp.Classes.CounterCls>("testapp", "Counter").With(label: label);
+            Console.WriteLine($"RESULT {await counter.Increment.RemoteAsync(int.Parse(by, System.Globalization.CultureInfo.InvariantCulture))}");
+            Console.WriteLine($"DESCRIBE {await counter.DescribeAsync.RemoteAsync()}");
             return 0;
         }
         catch (Exception ex)
@@ -34,6 +65,6 @@ switch (args)
         return 0;
 
     default:
-        Console.Error.WriteLine("usage: Modal.EndToEnd.Helper get <fc-id> | serve <state-dir>");
+        Console.Error.WriteLine("usage: Modal.EndToEnd.Helper get <fc-id> | batch-tag <tag> | cls <label> <by> | serve <state-dir>");
         return 2;
 }

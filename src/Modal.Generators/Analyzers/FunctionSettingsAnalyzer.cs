@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -8,9 +7,10 @@ using Modal.Rules;
 namespace Modal.Generators.Analyzers;
 
 /// <summary>
-/// Reports every configuration rule a <c>[Function]</c> breaks (MODAL050 and up). It reads the attributes with the
-/// generator's own parser and judges them with the shared <see cref="FunctionRules"/>, the same code the control plane
-/// runs on a manifest, so the IDE, the build and the runtime agree on what is valid and say it in the same words.
+/// Reports every configuration rule a <c>[Function]</c> or a <c>[Cls]</c> class breaks (MODAL050 and up). It reads the
+/// attributes with the generator's own parser and judges them with the shared <see cref="FunctionRules"/>, the same code
+/// the control plane runs on a manifest, so the IDE, the build and the runtime agree on what is valid and say it in the
+/// same words.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class FunctionSettingsAnalyzer : DiagnosticAnalyzer
@@ -32,6 +32,10 @@ public sealed class FunctionSettingsAnalyzer : DiagnosticAnalyzer
             }
 
             start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, symbols), SymbolKind.Method);
+            if (symbols.Cls is not null)
+            {
+                start.RegisterSymbolAction(symbol => AnalyzeClass(symbol, symbols), SymbolKind.NamedType);
+            }
         });
     }
 
@@ -53,9 +57,26 @@ public sealed class FunctionSettingsAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    internal static void Report(SymbolAnalysisContext context, IMethodSymbol method, RuleViolation violation)
+    private static void AnalyzeClass(SymbolAnalysisContext context, ModalSymbols symbols)
     {
-        var location = SettingLocator.Locate(method, violation.Setting, context.CancellationToken);
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (ModalSymbols.Find(type, symbols.Cls) is not { } cls)
+        {
+            return;
+        }
+
+        var (input, batched) = new ModalGenerator.Parser(context.Compilation).ReadClsRuleInput(type, cls, context.CancellationToken);
+        foreach (var violation in FunctionRules.Check(input))
+        {
+            Report(context, SettingLocator.LocateOnClass(type, batched, violation.Setting, context.CancellationToken), violation);
+        }
+    }
+
+    private static void Report(SymbolAnalysisContext context, IMethodSymbol method, RuleViolation violation) =>
+        Report(context, SettingLocator.Locate(method, violation.Setting, context.CancellationToken), violation);
+
+    private static void Report(SymbolAnalysisContext context, Location location, RuleViolation violation)
+    {
         var properties = violation.Suggestion is null
             ? ImmutableDictionary<string, string?>.Empty
             : ImmutableDictionary<string, string?>.Empty.Add(SuggestionProperty, violation.Suggestion);

@@ -9,13 +9,28 @@ namespace Modal.Generators.Analyzers;
 /// <summary>
 /// Finds the source of a setting named the way <see cref="Modal.Rules.RuleViolation.Setting"/> names it
 /// (<c>Function.Gpu</c>, <c>Retries.MaxRetries</c>, <c>Volume[1].MountPath</c>, <c>Cron</c>, <c>Parameter:x</c>), so a
-/// diagnostic underlines the argument that wrote the value, not the whole method.
+/// diagnostic underlines the argument that wrote the value, not the whole declaration.
 /// </summary>
 internal static class SettingLocator
 {
-    public static Location Locate(IMethodSymbol method, string? setting, CancellationToken cancellationToken)
+    /// <summary>A setting of a [Function] method.</summary>
+    public static Location Locate(IMethodSymbol method, string? setting, CancellationToken cancellationToken) =>
+        Locate(method, method, setting, cancellationToken);
+
+    /// <summary>
+    /// A setting of a [Cls] class: the function-level settings are on its [Cls] attribute, and batching (with the
+    /// parameters it judges) on its <paramref name="batched"/> method.
+    /// </summary>
+    public static Location LocateOnClass(INamedTypeSymbol type, IMethodSymbol? batched, string? setting, CancellationToken cancellationToken)
     {
-        var fallback = method.Locations.FirstOrDefault() ?? Location.None;
+        var onMethod = batched is not null && setting is not null &&
+            (setting.StartsWith("Batched", StringComparison.Ordinal) || setting.StartsWith("Parameter:", StringComparison.Ordinal));
+        return onMethod ? Locate(batched!, batched!, setting, cancellationToken) : Locate(type, null, setting, cancellationToken);
+    }
+
+    private static Location Locate(ISymbol symbol, IMethodSymbol? method, string? setting, CancellationToken cancellationToken)
+    {
+        var fallback = symbol.Locations.FirstOrDefault() ?? Location.None;
         if (setting is null)
         {
             return fallback;
@@ -24,20 +39,26 @@ internal static class SettingLocator
         if (setting.StartsWith("Parameter:", StringComparison.Ordinal))
         {
             var name = setting.Substring("Parameter:".Length);
-            var parameter = method.Parameters.FirstOrDefault(p => p.Name == name);
+            var parameter = method?.Parameters.FirstOrDefault(p => p.Name == name);
             var syntax = parameter?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as ParameterSyntax;
             return syntax?.Default?.Value.GetLocation() ?? parameter?.Locations.FirstOrDefault() ?? fallback;
         }
 
         var (attributeName, index, member) = Split(setting);
 
-        // Retries = n on [Function] and [Retries(n)] state the same setting; look for whichever the user wrote.
-        if (attributeName == "Retries" && member == "MaxRetries" && FindAttribute(method, "Retries", 0) is null)
+        // A class states the function-level settings on its [Cls] attribute.
+        if (attributeName == "Function" && symbol is INamedTypeSymbol)
         {
-            (attributeName, member) = ("Function", "Retries");
+            attributeName = "Cls";
         }
 
-        var attribute = FindAttribute(method, attributeName, index);
+        // Retries = n on [Function] and [Retries(n)] state the same setting; look for whichever the user wrote.
+        if (attributeName == "Retries" && member == "MaxRetries" && FindAttribute(symbol, "Retries", 0) is null)
+        {
+            (attributeName, member) = (symbol is INamedTypeSymbol ? "Cls" : "Function", "Retries");
+        }
+
+        var attribute = FindAttribute(symbol, attributeName, index);
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax attributeSyntax)
         {
             return fallback;
@@ -71,8 +92,9 @@ internal static class SettingLocator
             }
         }
 
-        if (attributeName == "Function" && member == "Name")
+        if (member == "Name")
         {
+            // A name taken from the declaration itself: point at it.
             return fallback;
         }
 
@@ -96,10 +118,10 @@ internal static class SettingLocator
         return (head, index, member);
     }
 
-    private static AttributeData? FindAttribute(IMethodSymbol method, string name, int index)
+    private static AttributeData? FindAttribute(ISymbol symbol, string name, int index)
     {
         var seen = 0;
-        foreach (var attribute in method.GetAttributes())
+        foreach (var attribute in symbol.GetAttributes())
         {
             if (ModalGenerator.Parser.IsModalType(attribute.AttributeClass, name + "Attribute") && seen++ == index)
             {

@@ -23,7 +23,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor FunctionNotStatic = Error(
         DiagnosticIds.FunctionNotStatic,
         "Function is not static",
-        "Function '{0}' must be a static method; make it static (classes with state use [Cls], which this version does not support yet)");
+        "Function '{0}' must be a static method; make it static, or move it to a [Cls] class as a [Method] to keep state per container");
 
     public static readonly DiagnosticDescriptor GenericFunction = Error(
         DiagnosticIds.GenericFunction,
@@ -40,10 +40,10 @@ internal static class Descriptors
         "Type cannot be serialized",
         "{0} ({1}) cannot be serialized: {2}");
 
-    public static readonly DiagnosticDescriptor ClsNotSupported = Error(
-        DiagnosticIds.ClsNotSupported,
-        "[Cls] is not supported yet",
-        "[Cls] class '{0}' is not supported by this version of Modal for .NET; use static [Function] methods of the [App] class instead");
+    public static readonly DiagnosticDescriptor InvalidClsClass = Error(
+        DiagnosticIds.InvalidClsClass,
+        "Invalid [Cls] class",
+        "[Cls] class '{0}' {1}");
 
     public static readonly DiagnosticDescriptor ImageArgumentNotConstant = Error(
         DiagnosticIds.ImageArgumentNotConstant,
@@ -132,7 +132,7 @@ internal static class Descriptors
     /// <summary>The generator's own descriptors.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> Generator = ImmutableArray.Create(
         FunctionNotInApp, InvalidAppClass, FunctionNotStatic, GenericFunction, ByRefParameter, UnserializableType,
-        ClsNotSupported, ImageArgumentNotConstant, ImageMemberNotFound, UnsupportedImageExpression, MultipleApps,
+        InvalidClsClass, ImageArgumentNotConstant, ImageMemberNotFound, UnsupportedImageExpression, MultipleApps,
         DuplicateFunctionName, InvalidEntrypoint, UnsupportedEntrypointParameter, MultipleEntrypoints,
         ReservedParameterName, InvalidBatchedSignature, ConflictingSettings);
 

@@ -21,7 +21,7 @@ internal static class DiagnosticIds
     public const string GenericFunction = "MODAL004";
     public const string ByRefParameter = "MODAL005";
     public const string UnserializableType = "MODAL006";
-    public const string ClsNotSupported = "MODAL007";
+    public const string InvalidClsClass = "MODAL007";
     public const string ImageArgumentNotConstant = "MODAL008";
     public const string ImageMemberNotFound = "MODAL009";
     public const string UnsupportedImageExpression = "MODAL010";

@@ -9,7 +9,7 @@ namespace Modal.Generators.Model;
 /// <param name="MethodName">The user method's name.</param>
 /// <param name="EntryKey">The key the registry dispatches on.</param>
 /// <param name="ReturnType">The user method's declared return type.</param>
-/// <param name="ResultType">What a caller receives (<c>global::MessagePack.Nil</c> for functions with no result).</param>
+/// <param name="ResultType">What a caller receives (<c>global::MessagePack.Nil</c> for functions with no result); a generator's item type.</param>
 /// <param name="ManifestReturnType">The result type as the manifest records it (<c>void</c> when there is none).</param>
 /// <param name="AsyncItemType">For a generator: the item type of its IAsyncEnumerable.</param>
 /// <param name="BatchResultCollection">For a [Batched] function: <c>list</c> or <c>array</c>, the shape of its returned batch.</param>
@@ -33,9 +33,10 @@ internal sealed record FunctionModel(
     EquatableArray<SerializableTypeModel> Types,
     LocationInfo? Location)
 {
-    public bool IsAsync => Shape is not (ResultShape.Void or ResultShape.Value);
+    public bool IsAsync => Shape is not (ResultShape.Void or ResultShape.Value or ResultShape.Enumerable);
 
-    public bool IsGenerator => Shape == ResultShape.AsyncEnumerable;
+    /// <summary>Streams its items (IAsyncEnumerable, or IEnumerable with yield); <see cref="ResultType"/> is the item type.</summary>
+    public bool IsGenerator => Shape is ResultShape.AsyncEnumerable or ResultShape.Enumerable;
 
     public bool HasResult => ResultType != "global::MessagePack.Nil";
 

@@ -12,4 +12,7 @@ internal enum ResultShape
 
     /// <summary>An <c>IAsyncEnumerable&lt;T&gt;</c> (a generator function).</summary>
     AsyncEnumerable,
+
+    /// <summary>An <c>IEnumerable&lt;T&gt;</c> written with <c>yield</c> (a synchronous generator, run on a thread).</summary>
+    Enumerable,
 }

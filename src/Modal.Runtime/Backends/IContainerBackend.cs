@@ -26,6 +26,12 @@ public interface IContainerBackend : IAsyncDisposable
     Task PrepareAsync(string appName, string artifactDir, IReadOnlyList<FunctionManifest> functions, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
+    /// <summary>
+    /// How long the control plane waits, after a task's input stream breaks, for this backend to report on
+    /// <see cref="Exits"/> why the task ended, so a caller reads that reason rather than a broken stream. Zero: no wait.
+    /// </summary>
+    TimeSpan ExitReasonGrace => TimeSpan.Zero;
+
     /// <summary>Starts a task. The task's end, including a failed start, is reported on <see cref="Exits"/>.</summary>
     Task StartAsync(ContainerSpec spec, CancellationToken cancellationToken);
 

@@ -30,6 +30,9 @@ public sealed class LocalProcessBackend : IContainerBackend
         FunctionSettings.ScaledownWindow,
         FunctionSettings.MaxInputs,
         FunctionSettings.Concurrency,
+        // Batching and streaming are done by the scheduler and the worker, the same on every backend.
+        FunctionSettings.Batching,
+        FunctionSettings.Generator,
     ];
 
     private readonly ConcurrentDictionary<string, WorkerProcess> _processes = new();

@@ -62,6 +62,19 @@ public sealed class FunctionCall<T>
         return result.Value;
     }
 
+    /// <summary>
+    /// Cancels the call: inputs not started yet end at once, and running ones are cancelled in their containers (an async
+    /// function sees OperationCanceledException through its token; a synchronous one, InputCancellation). With
+    /// <paramref name="terminateContainers"/> the containers running them are stopped too, and their other inputs are
+    /// rescheduled on new containers. Waiting for the result afterwards raises <see cref="InputCancellation"/>.
+    /// Cancelling a call that already finished does nothing.
+    /// </summary>
+    public async Task CancelAsync(bool terminateContainers = false, CancellationToken cancellationToken = default)
+    {
+        var client = _client is { } own && !IsStale(own) ? own : ModalClient.ForCurrentContext();
+        await client.FunctionCallCancelAsync(ObjectId, terminateContainers, cancellationToken).ConfigureAwait(false);
+    }
+
     public override string ToString() => ObjectId;
 
     // A call spawned under an app that has since stopped can still be read through whatever connection is current now.

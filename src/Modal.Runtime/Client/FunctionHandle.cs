@@ -7,21 +7,43 @@ namespace Modal;
 
 /// <summary>
 /// Base of every generated function handle. <typeparamref name="TArgs"/> is the generated argument record of the
-/// function; <typeparamref name="TResult"/> its result (<c>MessagePack.Nil</c> for functions that return nothing).
-/// The generated subclass exposes typed verbs with the user's parameter names and forwards to the core methods here.
+/// function; <typeparamref name="TResult"/> its result (<c>MessagePack.Nil</c> for functions that return nothing), or
+/// for a generator the type of its items. The generated subclass exposes typed verbs with the user's parameter names and
+/// forwards to the core methods here. A handle of a [Cls] method also carries its class's name and parameter values:
+/// its calls go to the pool of those values.
 /// </summary>
 public abstract class FunctionHandle<TArgs, TResult>
 {
+    private readonly string _lookupName;
+    private readonly string _methodName = "";
+    private readonly byte[]? _classParameters;
+
     /// <param name="appName">The app the function belongs to.</param>
     /// <param name="functionName">The function's name in the manifest.</param>
     protected FunctionHandle(string appName, string functionName)
     {
         AppName = appName;
         FunctionName = functionName;
+        _lookupName = functionName;
+    }
+
+    /// <param name="appName">The app the class belongs to.</param>
+    /// <param name="className">The class's name in the manifest.</param>
+    /// <param name="methodName">The [Method] this handle calls.</param>
+    /// <param name="classParameters">The class's serialized parameter record: which pool the calls go to.</param>
+    protected FunctionHandle(string appName, string className, string methodName, byte[] classParameters)
+    {
+        ArgumentNullException.ThrowIfNull(classParameters);
+        AppName = appName;
+        FunctionName = $"{className}.{methodName}";
+        _lookupName = className;
+        _methodName = methodName;
+        _classParameters = classParameters;
     }
 
     public string AppName { get; }
 
+    /// <summary>The function's name, or <c>Class.Method</c> for a method of a [Cls] class.</summary>
     public string FunctionName { get; }
 
     /// <summary>Runs the function remotely once and returns its result.</summary>
@@ -34,11 +56,65 @@ public abstract class FunctionHandle<TArgs, TResult>
             CallType = FunctionCallType.Unary,
             InvocationType = FunctionCallInvocationType.Sync,
             InputsComplete = true,
+            MethodName = _methodName,
         };
         request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
         var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
         var result = await UnaryOutput.WaitAsync<TResult>(client, created.FunctionCallId, FunctionName, cancelOnAbandon: true, cancellationToken).ConfigureAwait(false);
         return result.Value;
+    }
+
+    /// <summary>
+    /// Runs a generator function remotely and yields its items as the function produces them (Modal's remote_gen). The
+    /// function runs only as far ahead of this enumeration as a small window allows. Leaving the loop early, or cancelling,
+    /// cancels the call. A failure of the function is thrown after the items it produced before failing.
+    /// </summary>
+    protected async IAsyncEnumerable<TResult> RemoteGenCoreAsync(TArgs args, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var request = new FunctionMapRequest
+        {
+            FunctionId = functionId,
+            CallType = FunctionCallType.Unary,
+            InvocationType = FunctionCallInvocationType.Sync,
+            InputsComplete = true,
+            MethodName = _methodName,
+        };
+        request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
+        var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
+        var callId = created.FunctionCallId;
+        var ended = false;
+        try
+        {
+            long next = 0;
+            while (true)
+            {
+                // Asking for `next` tells the control plane everything before it was consumed, which makes room for more.
+                var response = await client.FunctionGetGeneratorItemsAsync(callId, next, cancellationToken).ConfigureAwait(false);
+                foreach (var item in response.Items)
+                {
+                    var bytes = await Payloads.DecodeAsync(item.Value, client, cancellationToken).ConfigureAwait(false);
+                    next = item.Index + 1;
+                    yield return ResultDecoder.Deserialize<TResult>(bytes, FunctionName);
+                }
+
+                if (response.Done)
+                {
+                    break;
+                }
+            }
+
+            var final = await UnaryOutput.WaitAsync<Nil>(client, callId, FunctionName, cancelOnAbandon: true, cancellationToken).ConfigureAwait(false);
+            ended = true;
+            _ = final.Value;
+        }
+        finally
+        {
+            if (!ended)
+            {
+                await client.TryCancelCallAsync(callId).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Runs the function over every input; results come in input order unless <paramref name="orderOutputs"/> is false.
@@ -73,6 +149,7 @@ public abstract class FunctionHandle<TArgs, TResult>
             CallType = FunctionCallType.Unary,
             InvocationType = FunctionCallInvocationType.Async,
             InputsComplete = true,
+            MethodName = _methodName,
         };
         request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
         var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
@@ -98,6 +175,7 @@ public abstract class FunctionHandle<TArgs, TResult>
             InvocationType = FunctionCallInvocationType.Async,
             InputsComplete = complete,
             ReturnExceptions = true,
+            MethodName = _methodName,
         };
         request.PipelinedInputs.AddRange(first);
         var created = await InputSender<TArgs>.WithBackoffAsync(ct => client.FunctionMapAsync(request, ct), cancellationToken).ConfigureAwait(false);
@@ -129,7 +207,7 @@ public abstract class FunctionHandle<TArgs, TResult>
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
-        var map = new MapInvocation<TArgs, TResult>(client, functionId, FunctionName);
+        var map = new MapInvocation<TArgs, TResult>(client, functionId, FunctionName, _methodName);
         await foreach (var result in map.RunAsync(inputs, orderOutputs, throwOnFailure, cancellationToken).ConfigureAwait(false))
         {
             yield return result;
@@ -156,15 +234,18 @@ public abstract class FunctionHandle<TArgs, TResult>
     /// <summary>
     /// The connection and function id to call: the running app's own functions come from its AppCreate answer; functions
     /// of other apps, or calls made where no app runs but MODAL_SERVER_URL is set (inside a container), are looked up by name.
+    /// A [Cls] method's calls go to the pool its class's parameters are bound to.
     /// </summary>
     private ValueTask<(ModalClient Client, string FunctionId)> ResolveAsync(CancellationToken cancellationToken)
     {
         var run = AppRun.Current;
         if (run is { IsStopped: false })
         {
-            if (string.Equals(run.AppName, AppName, StringComparison.Ordinal) && run.FunctionIds.TryGetValue(FunctionName, out var id))
+            if (string.Equals(run.AppName, AppName, StringComparison.Ordinal) && run.FunctionIds.TryGetValue(_lookupName, out var id))
             {
-                return new ValueTask<(ModalClient, string)>((run.Client, id));
+                return _classParameters is null
+                    ? new ValueTask<(ModalClient, string)>((run.Client, id))
+                    : BindAsync(run.Client, id, cancellationToken);
             }
 
             return LookUpAsync(run.Client, cancellationToken);
@@ -177,8 +258,14 @@ public abstract class FunctionHandle<TArgs, TResult>
         return LookUpAsync(client, cancellationToken);
     }
 
-    private async ValueTask<(ModalClient Client, string FunctionId)> LookUpAsync(ModalClient client, CancellationToken cancellationToken) =>
-        (client, await client.GetFunctionIdAsync(AppName, FunctionName, cancellationToken).ConfigureAwait(false));
+    private async ValueTask<(ModalClient Client, string FunctionId)> LookUpAsync(ModalClient client, CancellationToken cancellationToken)
+    {
+        var id = await client.GetFunctionIdAsync(AppName, _lookupName, cancellationToken).ConfigureAwait(false);
+        return _classParameters is null ? (client, id) : await BindAsync(client, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<(ModalClient Client, string FunctionId)> BindAsync(ModalClient client, string classFunctionId, CancellationToken cancellationToken) =>
+        (client, await client.BindParamsAsync(classFunctionId, _classParameters!, cancellationToken).ConfigureAwait(false));
 
     private static IAsyncEnumerable<TArgs> ToAsync(IEnumerable<TArgs> inputs) => new SyncAsyncEnumerable<TArgs>(inputs);
 }

@@ -19,6 +19,9 @@ public readonly struct FunctionResult<T>
 
     public bool IsSuccess => Exception is null;
 
+    /// <summary>Which attempt produced this output: 0 for the first run, n after n retries.</summary>
+    public int RetryCount { get; init; }
+
     /// <summary>The failure (usually a <see cref="RemoteException"/>), or null on success.</summary>
     public ModalException? Exception { get; }
 

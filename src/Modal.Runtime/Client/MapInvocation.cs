@@ -15,6 +15,7 @@ internal sealed class MapInvocation<TArgs, TResult>
     private readonly ModalClient _client;
     private readonly string _functionId;
     private readonly string _functionName;
+    private readonly string _methodName;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _window = new(ModalLimits.MaxConcurrentInputsPerMap, ModalLimits.MaxConcurrentInputsPerMap);
     private int _total = -1;
@@ -22,11 +23,13 @@ internal sealed class MapInvocation<TArgs, TResult>
     private bool _finished;
     private Exception? _senderError;
 
-    public MapInvocation(ModalClient client, string functionId, string functionName)
+    // methodName: for a pool of a [Cls] class, the method every input runs; empty for a function.
+    public MapInvocation(ModalClient client, string functionId, string functionName, string methodName = "")
     {
         _client = client;
         _functionId = functionId;
         _functionName = functionName;
+        _methodName = methodName;
     }
 
     // throwOnFailure: throw the first failure as soon as it arrives (map) instead of yielding it (return_exceptions).
@@ -51,6 +54,7 @@ internal sealed class MapInvocation<TArgs, TResult>
             InvocationType = FunctionCallInvocationType.Sync,
             InputsComplete = complete,
             ReturnExceptions = !throwOnFailure,
+            MethodName = _methodName,
         };
         request.PipelinedInputs.AddRange(first);
         var created = await InputSender<TArgs>.WithBackoffAsync(ct => _client.FunctionMapAsync(request, ct), cancellationToken).ConfigureAwait(false);
@@ -109,7 +113,7 @@ internal sealed class MapInvocation<TArgs, TResult>
                         continue;
                     }
 
-                    var result = await ResultDecoder.DecodeAsync<TResult>(output.Result, _client, _functionName, output.InputId, cancellationToken).ConfigureAwait(false);
+                    var result = await ResultDecoder.DecodeAsync<TResult>(output.Result, _client, _functionName, output.InputId, cancellationToken, output.RetryCount).ConfigureAwait(false);
                     OnFinal();
                     if (throwOnFailure && !result.IsSuccess)
                     {

@@ -21,6 +21,7 @@ internal sealed class ModalClient : IBlobTransport, IDisposable
     private readonly GrpcChannel _channel;
     private readonly Metadata? _headers;
     private readonly ConcurrentDictionary<(string App, string Function), string> _functionIds = new();
+    private readonly ConcurrentDictionary<(string FunctionId, string Parameters), string> _boundIds = new();
     private int _disposed;
 
     public ModalClient(Uri address, ModalOptions options)
@@ -179,6 +180,62 @@ internal sealed class ModalClient : IBlobTransport, IDisposable
         try
         {
             return await Api.FunctionCallGetInfoAsync(new FunctionCallGetInfoRequest { FunctionCallId = functionCallId }, Options(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            throw Map(ex, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The pool of a [Cls] class for one set of serialized parameters; the answer is cached per connection, since the same
+    /// bytes always get the same pool.
+    /// </summary>
+    public async ValueTask<string> BindParamsAsync(string classFunctionId, byte[] parameters, CancellationToken cancellationToken)
+    {
+        var key = (classFunctionId, Convert.ToHexString(parameters));
+        if (_boundIds.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        FunctionBindParamsResponse response;
+        try
+        {
+            response = await Api.FunctionBindParamsAsync(
+                new FunctionBindParamsRequest { FunctionId = classFunctionId, SerializedParams = Google.Protobuf.ByteString.CopyFrom(parameters) },
+                Options(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            throw Map(ex, cancellationToken);
+        }
+
+        _boundIds[key] = response.BoundFunctionId;
+        return response.BoundFunctionId;
+    }
+
+    public async Task<FunctionGetGeneratorItemsResponse> FunctionGetGeneratorItemsAsync(string functionCallId, long nextIndex, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Api.FunctionGetGeneratorItemsAsync(
+                new FunctionGetGeneratorItemsRequest { FunctionCallId = functionCallId, NextIndex = nextIndex },
+                Options(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            throw Map(ex, cancellationToken);
+        }
+    }
+
+    public async Task FunctionCallCancelAsync(string functionCallId, bool terminateContainers, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Api.FunctionCallCancelAsync(
+                new FunctionCallCancelRequest { FunctionCallId = functionCallId, TerminateContainers = terminateContainers },
+                Options(cancellationToken)).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {

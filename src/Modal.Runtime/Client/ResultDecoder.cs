@@ -12,6 +12,19 @@ internal static class ResultDecoder
         IBlobTransport blobs,
         string? functionName,
         string? inputId,
+        CancellationToken cancellationToken,
+        int retryCount = 0)
+    {
+        var decoded = await DecodeCoreAsync<T>(result, blobs, functionName, inputId, retryCount, cancellationToken).ConfigureAwait(false);
+        return decoded with { RetryCount = retryCount };
+    }
+
+    private static async ValueTask<FunctionResult<T>> DecodeCoreAsync<T>(
+        Protocol.FunctionResult? result,
+        IBlobTransport blobs,
+        string? functionName,
+        string? inputId,
+        int retryCount,
         CancellationToken cancellationToken)
     {
         if (result is null)
@@ -25,11 +38,11 @@ internal static class ResultDecoder
                 var bytes = await Payloads.DecodeAsync(result.Data, blobs, cancellationToken).ConfigureAwait(false);
                 return new FunctionResult<T>(Deserialize<T>(bytes, functionName));
             case ResultStatus.Failure:
-                return new FunctionResult<T>(ToRemoteException(result.Error, functionName, inputId));
+                return new FunctionResult<T>(ToRemoteException(result.Error, functionName, inputId, retryCount));
             case ResultStatus.InitFailure:
                 var init = result.Error ?? new RemoteError { Type = "Modal.InitFailure", Message = "The container failed to start." };
                 return new FunctionResult<T>(new RemoteException(
-                    init.Type, $"The container failed to start: {init.Message}", init.StackTrace, functionName, inputId, init.Inner));
+                    init.Type, $"The container failed to start: {init.Message}", init.StackTrace, functionName, inputId, init.Inner) { RetryCount = retryCount });
             case ResultStatus.Timeout:
                 return new FunctionResult<T>(new FunctionTimeoutError(
                     $"The input{Where(functionName, inputId)} ran past its timeout{Detail(result.Error)}. " +
@@ -39,7 +52,8 @@ internal static class ResultDecoder
                     $"The container running the input{Where(functionName, inputId)} stopped before it finished and no retries were left{Detail(result.Error)}. " +
                     "Check the function's logs for crashes or memory exhaustion, or give it Retries."));
             case ResultStatus.Cancelled:
-                return new FunctionResult<T>(new ModalException($"The input{Where(functionName, inputId)} was cancelled before it finished."));
+                return new FunctionResult<T>(new InputCancellation(
+                    $"The input{Where(functionName, inputId)} was cancelled before it finished{Detail(result.Error)}."));
             default:
                 return new FunctionResult<T>(new ModalException(
                     $"The input{Where(functionName, inputId)} finished with status {result.Status}, which this SDK does not know. Use matching versions of the SDK and control plane."));
@@ -60,10 +74,10 @@ internal static class ResultDecoder
         }
     }
 
-    public static RemoteException ToRemoteException(RemoteError? error, string? functionName, string? inputId) =>
+    public static RemoteException ToRemoteException(RemoteError? error, string? functionName, string? inputId, int retryCount = 0) =>
         error is null
-            ? new RemoteException("System.Exception", "The function failed without reporting an error.", "", functionName, inputId)
-            : new RemoteException(error.Type, error.Message, error.StackTrace, functionName, inputId, error.Inner);
+            ? new RemoteException("System.Exception", "The function failed without reporting an error.", "", functionName, inputId) { RetryCount = retryCount }
+            : new RemoteException(error.Type, error.Message, error.StackTrace, functionName, inputId, error.Inner) { RetryCount = retryCount };
 
     private static string Where(string? functionName, string? inputId) =>
         (functionName, inputId) switch

@@ -45,6 +45,6 @@ internal static class UnaryOutput
                 $"The outputs of call {functionCallId} ended without a result. The control plane may have stopped; call the function again.");
         }
 
-        return await ResultDecoder.DecodeAsync<T>(output.Result, client, functionName, output.InputId, cancellationToken).ConfigureAwait(false);
+        return await ResultDecoder.DecodeAsync<T>(output.Result, client, functionName, output.InputId, cancellationToken, output.RetryCount).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,7 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Modal.Auth;
+using Modal.Deployments;
 using Modal.Backends;
+using Modal.Backends.Docker;
 using Modal.Scheduling;
 using Modal.Storage;
 
@@ -24,10 +29,23 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     private Scheduler? _scheduler;
     private IStateStore? _store;
     private IContainerBackend? _ownedBackend;
+    private PlatformServices? _platform;
     private int _disposed;
 
     /// <summary>The http://127.0.0.1:PORT address clients and workers connect to.</summary>
     public required Uri Address { get; init; }
+
+    /// <summary>Server mode's plain HTTP/1.1 address (the JWKS at <c>/.well-known/jwks.json</c>); null for an embedded control plane.</summary>
+    public Uri? HttpAddress { get; private init; }
+
+    /// <summary>
+    /// Server mode, first start: creates the default workspace and its admin token, and returns them; null when the
+    /// server already has tokens (or is not in server mode).
+    /// </summary>
+    public Task<TokenCredentials?> BootstrapAsync(CancellationToken cancellationToken = default) =>
+        _platform is null ? Task.FromResult<TokenCredentials?>(null) : _platform.BootstrapAsync(cancellationToken);
+
+    internal PlatformServices? Platform => _platform;
 
     internal Scheduler Scheduler => _scheduler ?? throw new ObjectDisposedException(nameof(ControlPlaneHost));
 
@@ -46,20 +64,45 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         IContainerBackend? ownedBackend = null;
         Scheduler? scheduler = null;
         WebApplication? web = null;
+        PlatformServices? platform = null;
         try
         {
+            if (options.ServerMode is { } serverMode)
+            {
+                platform = await PlatformServices.OpenAsync(stateDirectory, serverMode, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                options = options with { ContainerEnvironment = platform };
+            }
+
             store = await SqliteStateStore.OpenAsync(Path.Combine(stateDirectory, "state.db"), cancellationToken).ConfigureAwait(false);
             var blobs = new BlobStore(Path.Combine(stateDirectory, "blobs"));
-            var backend = options.Backend ?? (ownedBackend = new LocalProcessBackend(
-                options.WorkerPath, options.StopGracePeriod, loggerFactory.CreateLogger<LocalProcessBackend>()));
+            var backend = options.Backend ?? (ownedBackend = await BackendSelection.CreateAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false));
             scheduler = new Scheduler(options, store, blobs, backend);
-            web = BuildWeb(options, scheduler, loggerFactory);
+            var deployments = platform is null ? null : new DeploymentService(scheduler, platform, stateDirectory, loggerFactory.CreateLogger<DeploymentService>());
+            web = BuildWeb(options, scheduler, loggerFactory, (backend as DockerBackend)?.ControlSocketPath, platform, deployments);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (backend is DockerBackend { ControlSocketPath: var socket } && !OperatingSystem.IsWindows())
+            {
+                // Containers may run as any user their image names; the token, not the socket's mode, guards the API.
+                File.SetUnixFileMode(socket, (UnixFileMode)0b110_110_110);
+            }
             var address = BoundAddress(web);
+            var httpAddress = platform is null ? null : BoundAddress(web, index: 1);
+            if (platform is not null)
+            {
+                platform.IssuerUrl = address;
+            }
+
             await scheduler.StartAsync(address, cancellationToken).ConfigureAwait(false);
+            if (deployments is not null)
+            {
+                await deployments.ResumeRetirementsAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return new ControlPlaneHost
             {
                 Address = address,
+                HttpAddress = httpAddress,
+                _platform = platform,
                 _web = web,
                 _scheduler = scheduler,
                 _store = store,
@@ -69,6 +112,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         catch
         {
             await Release(scheduler, web, ownedBackend, store).ConfigureAwait(false);
+            if (platform is not null)
+            {
+                await platform.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
     }
@@ -82,10 +130,15 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         }
 
         await Release(_scheduler, _web, _ownedBackend, _store).ConfigureAwait(false);
+        if (_platform is not null)
+        {
+            await _platform.DisposeAsync().ConfigureAwait(false);
+        }
+
         _scheduler = null;
     }
 
-    private static WebApplication BuildWeb(ControlPlaneOptions options, Scheduler scheduler, ILoggerFactory loggerFactory)
+    private static WebApplication BuildWeb(ControlPlaneOptions options, Scheduler scheduler, ILoggerFactory loggerFactory, string? unixSocket, PlatformServices? platform, DeploymentService? deployments)
     {
         // The empty builder reads no appsettings.json, environment or command line: an embedded control plane must not
         // pick up the host application's configuration, and it adds no console logger.
@@ -98,6 +151,16 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            if (options.ServerMode is { } serverMode)
+            {
+                kestrel.Listen(IPAddress.Loopback, serverMode.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+
+            if (unixSocket is not null)
+            {
+                // Containers without a network (BlockNetwork) reach the control plane through this socket, mounted into them.
+                kestrel.ListenUnixSocket(unixSocket, listen => listen.Protocols = HttpProtocols.Http2);
+            }
             var limits = kestrel.Limits;
             // Output streams stay open while calls run and may be idle for long; rate minimums would cut them.
             limits.MinRequestBodyDataRate = null;
@@ -119,20 +182,38 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             grpc.MaxReceiveMessageSize = 256 * 1024 * 1024;
             grpc.MaxSendMessageSize = null;
             grpc.Interceptors.Add<ModalErrorInterceptor>();
+            if (platform is not null)
+            {
+                // After the error interceptor, so its AuthError and NotFoundError reach clients as typed errors.
+                grpc.Interceptors.Add<AuthInterceptor>();
+            }
         });
         builder.Services.AddSingleton(scheduler);
+        if (platform is not null && deployments is not null)
+        {
+            builder.Services.AddSingleton(platform);
+            builder.Services.AddSingleton(deployments);
+        }
 
         var web = builder.Build();
         web.UseRouting();
         web.MapGrpcService<ModalApiService>();
         web.MapGrpcService<ContainerApiService>();
+        if (platform is not null)
+        {
+            web.MapGrpcService<PlatformApiService>();
+            web.MapGet(IdentityTokenIssuer.JwksPath, () => Results.Text(platform.Issuer.JwksJson(), "application/json"));
+        }
+
         return web;
     }
 
-    private static Uri BoundAddress(WebApplication web)
+    private static Uri BoundAddress(WebApplication web, int index = 0)
     {
         var server = web.Services.GetRequiredService<IServer>();
-        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        // TCP addresses come in the order of the Listen calls: gRPC first, then server mode's HTTP listener.
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses
+            .Where(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal)).ElementAtOrDefault(index)
             ?? throw new InvalidOperationException("Kestrel started without reporting the address it is bound to.");
         var port = new Uri(bound.Replace("//[::]", "//localhost", StringComparison.Ordinal)).Port;
         return new Uri($"http://127.0.0.1:{port}");

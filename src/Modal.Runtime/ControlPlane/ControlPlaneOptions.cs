@@ -19,8 +19,17 @@ public sealed record ControlPlaneOptions
     /// </summary>
     public string? WorkerPath { get; init; }
 
-    /// <summary>The container backend; null runs containers as local processes (<see cref="LocalProcessBackend"/>).</summary>
+    /// <summary>
+    /// The container backend; null makes one of <see cref="BackendKind"/>, which is local processes
+    /// (<see cref="LocalProcessBackend"/>) unless configured otherwise.
+    /// </summary>
     public IContainerBackend? Backend { get; init; }
+
+    /// <summary>
+    /// Which backend to make when <see cref="Backend"/> is null: <c>local</c>, <c>docker</c> or <c>auto</c>; null reads
+    /// <c>MODAL_BACKEND</c>, and local when that is unset too.
+    /// </summary>
+    public string? BackendKind { get; init; }
 
     /// <summary>Containers per function when the function does not set maxContainers.</summary>
     public int DefaultMaxContainers { get; init; } = Math.Max(2, System.Environment.ProcessorCount);
@@ -57,6 +66,11 @@ public sealed record ControlPlaneOptions
 
     /// <summary>How long a completed synchronous call stays answerable by FunctionGetOutputs and FunctionCallGetInfo.</summary>
     public TimeSpan SyncCallRetention { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Server mode (<c>modal server</c>): tokens, workspaces, secrets, deployments; null for an embedded control plane.</summary>
+    public Modal.Auth.ServerModeOptions? ServerMode { get; init; }
+
+    internal Modal.Auth.IContainerEnvironmentSource? ContainerEnvironment { get; init; }
 
     internal QueueLimits QueueLimits { get; init; } = QueueLimits.Default;
 }

@@ -32,7 +32,10 @@ public sealed class OutputExpiredError(string message, Exception? innerException
 /// <summary>A queue limit was reached; retry later.</summary>
 public sealed class ResourceExhaustedError(string message, Exception? innerException = null) : ModalException(message, innerException);
 
-/// <summary>Raised inside a synchronous function whose input was cancelled.</summary>
+/// <summary>
+/// An input was cancelled: raised inside a synchronous function by <see cref="InputContext.ThrowIfCancellationRequested"/>,
+/// and to the caller of a call that was cancelled before it finished.
+/// </summary>
 public sealed class InputCancellation(string message) : ModalException(message);
 
 /// <summary>
@@ -72,6 +75,9 @@ public sealed class RemoteException : ModalException
 
     /// <summary>ToString() of the remote exception's inner exceptions, when it had any.</summary>
     public string? RemoteInner { get; }
+
+    /// <summary>Which attempt raised it: 0 for the first run, n after n retries.</summary>
+    public int RetryCount { get; init; }
 
     public override string? StackTrace =>
         $"--- remote stack trace ({RemoteType}) ---{Environment.NewLine}{RemoteStackTrace}{Environment.NewLine}" +

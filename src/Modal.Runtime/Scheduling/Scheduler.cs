@@ -100,7 +100,7 @@ internal sealed class Scheduler : IAsyncDisposable
             var other => other,
         };
         ManifestValidator.Validate(manifest.Functions);
-        _backend.Validate(name, manifest.Functions);
+        _backend.Validate(name, _options.ContainerEnvironment is null ? manifest.Functions : Auth.PlatformSettings.WithoutPlatformSettings(manifest.Functions));
         var artifactDir = ValidateArtifact(name, request.ArtifactDir, request.AssemblyFile);
         // Image builds happen here, before anything is stored: a failed build aborts the deploy and the previous version keeps serving.
         await _backend.PrepareAsync(name, artifactDir, manifest.Functions, cancellationToken).ConfigureAwait(false);
@@ -176,7 +176,7 @@ internal sealed class Scheduler : IAsyncDisposable
         }
 
         ManifestValidator.Validate([manifest]);
-        _backend.Validate(app.Name, [manifest]);
+        _backend.Validate(app.Name, _options.ContainerEnvironment is null ? [manifest] : Auth.PlatformSettings.WithoutPlatformSettings([manifest]));
         await _backend.PrepareAsync(app.Name, app.ArtifactDir, [manifest], cancellationToken).ConfigureAwait(false);
         var function = new FunctionRuntime(IdGenerator.New("fu"), app, manifest, _options);
         if (!app.Functions.TryAdd(manifest.Name, function))
@@ -449,6 +449,17 @@ internal sealed class Scheduler : IAsyncDisposable
 
     public async Task CloseInputStreamAsync(ContainerTask container, bool broken)
     {
+        if (broken && !container.ShutdownRequested && _backend.ExitReasonGrace > TimeSpan.Zero)
+        {
+            // A stream usually breaks because its container died. The backend reports why (an exit code, an OOM kill at
+            // the memory limit) moments later, and that, not "the stream broke", is what the caller should read.
+            var deadline = Environment.TickCount64 + (long)_backend.ExitReasonGrace.TotalMilliseconds;
+            while (_containers.ContainsKey(container.TaskId) && Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         var effects = new SchedulingEffects();
         container.Function.CloseStream(container, broken, NowMs, effects);
         if (broken)
@@ -589,6 +600,12 @@ internal sealed class Scheduler : IAsyncDisposable
 
         return function;
     }
+
+    /// <summary>Every app this control plane knows, stopped ones included (server mode lists and scopes them).</summary>
+    internal IEnumerable<RunningApp> Apps => _apps.Values;
+
+    /// <summary>Whether any call of the app still waits for outputs (a redeploy stops the old version only after that).</summary>
+    internal bool HasUnfinishedCalls(string appId) => _calls.Values.Any(c => c.Function?.App.AppId == appId && !c.IsComplete);
 
     internal bool TryGetCall(string callId, out FunctionCallState call) => _calls.TryGetValue(callId, out call!);
 
@@ -950,6 +967,18 @@ internal sealed class Scheduler : IAsyncDisposable
         };
         try
         {
+            if (_options.ContainerEnvironment is { } source)
+            {
+                // Server mode adds secrets and identity; the platform's own variables above win over a secret's keys.
+                var merged = new Dictionary<string, string>(await source.GetEnvironmentAsync(spec, function.App.Environment, _stopping.Token).ConfigureAwait(false), StringComparer.Ordinal);
+                foreach (var (name, value) in spec.Environment)
+                {
+                    merged[name] = value;
+                }
+
+                spec = spec with { Environment = merged };
+            }
+
             await _backend.StartAsync(spec, _stopping.Token).ConfigureAwait(false);
             _logger.LogDebug("Starting container {TaskId} for {Function}", container.TaskId, function.Name);
         }

@@ -1,0 +1,44 @@
+using Modal.Cli.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("modal");
+    config.AddCommand<ServerCommand>("server").WithDescription("Run the control plane as a long-lived server (gRPC + HTTP).");
+    config.AddCommand<RunCommand>("run").WithDescription("Run an app's entrypoint: modal run <project|dll> [-- args].");
+    config.AddCommand<DeployCommand>("deploy").WithDescription("Deploy an app as the next version of its name.");
+    config.AddCommand<ServeCommand>("serve").WithDescription("Redeploy an ephemeral app when its files change (not implemented yet).");
+    config.AddBranch("app", branch =>
+    {
+        branch.SetDescription("Deployed and running apps.");
+        branch.AddCommand<AppListCommand>("list").WithDescription("List apps.");
+        branch.AddCommand<AppStopCommand>("stop").WithDescription("Stop a deployed app (destructive).");
+        branch.AddCommand<AppLogsCommand>("logs").WithDescription("Show an app's logs (not implemented yet).");
+        branch.AddCommand<AppRollbackCommand>("rollback").WithDescription("Return to an earlier version.");
+        branch.AddCommand<AppHistoryCommand>("history").WithDescription("List an app's versions.");
+    });
+    config.AddBranch("secret", branch =>
+    {
+        branch.SetDescription("Secrets injected into containers as environment variables.");
+        branch.AddCommand<SecretCreateCommand>("create").WithDescription("Create a secret: NAME KEY=VALUE... [--from-dotenv F] [--force].");
+        branch.AddCommand<SecretListCommand>("list").WithDescription("List secrets (names and keys only).");
+        branch.AddCommand<SecretDeleteCommand>("delete").WithDescription("Delete a secret.");
+    });
+    config.AddBranch("token", branch =>
+    {
+        branch.SetDescription("API tokens.");
+        branch.AddCommand<TokenNewCommand>("new").WithDescription("Create a token and save it as a profile.");
+        branch.AddCommand<TokenSetCommand>("set").WithDescription("Save an existing token as a profile.");
+    });
+});
+
+// Arguments after `--` belong to the app's entrypoint, not to the CLI.
+var separator = Array.IndexOf(args, "--");
+if (separator >= 0)
+{
+    RunCommand.Remaining = args[(separator + 1)..];
+    args = args[..separator];
+}
+
+return await app.RunAsync(args).ConfigureAwait(false);

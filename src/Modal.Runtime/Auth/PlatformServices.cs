@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Modal.Backends;
+using Modal.Manifest;
+using Modal.Secrets;
+
+namespace Modal.Auth;
+
+/// <summary>
+/// Server mode's shared state: tokens and workspaces, which workspace owns each id, sealed secrets, the identity-token
+/// issuer and the rate limiter. The auth interceptor, the platform API and the container environment all read it.
+/// </summary>
+internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisposable
+{
+    /// <summary>The workspace a fresh server creates, with its first (admin) token.</summary>
+    public const string DefaultWorkspace = "default";
+
+    private readonly ConcurrentDictionary<string, (byte[] Hash, string Workspace)> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    private PlatformServices(PlatformStore store, SecretCipher cipher, IdentityTokenIssuer issuer, ServerModeOptions options, TimeProvider time)
+    {
+        Store = store;
+        Cipher = cipher;
+        Issuer = issuer;
+        Options = options;
+        _time = time;
+        RateLimiter = options.RateLimitInputsPerSecond is { } rate ? new WorkspaceRateLimiter(rate, options.RateLimitBurstSeconds, time) : null;
+    }
+
+    public PlatformStore Store { get; }
+
+    public SecretCipher Cipher { get; }
+
+    public IdentityTokenIssuer Issuer { get; }
+
+    public ServerModeOptions Options { get; }
+
+    public WorkspaceRateLimiter? RateLimiter { get; }
+
+    /// <summary>The address tokens name as issuer; set once the server is listening.</summary>
+    public Uri IssuerUrl { get; set; } = new("http://127.0.0.1:0");
+
+    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public static async Task<PlatformServices> OpenAsync(string stateDirectory, ServerModeOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var store = await PlatformStore.OpenAsync(Path.Combine(stateDirectory, "platform.db"), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var services = new PlatformServices(
+                store,
+                SecretCipher.LoadOrCreate(Path.Combine(stateDirectory, "secrets.key")),
+                IdentityTokenIssuer.LoadOrCreate(Path.Combine(stateDirectory, "identity.pem")),
+                options,
+                time);
+            foreach (var (tokenId, hash, workspace) in await store.LoadTokensAsync(cancellationToken).ConfigureAwait(false))
+            {
+                services._tokens[tokenId] = (hash, workspace);
+            }
+
+            foreach (var (id, workspace) in await store.LoadOwnersAsync(cancellationToken).ConfigureAwait(false))
+            {
+                services._owners[id] = workspace;
+            }
+
+            return services;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>On a server's first start: the default workspace and its admin token; null when tokens exist already.</summary>
+    public async Task<TokenCredentials?> BootstrapAsync(CancellationToken cancellationToken)
+    {
+        if (!_tokens.IsEmpty)
+        {
+            return null;
+        }
+
+        await Store.EnsureWorkspaceAsync(DefaultWorkspace, NowMs, cancellationToken).ConfigureAwait(false);
+        return await CreateTokenAsync(DefaultWorkspace, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TokenCredentials> CreateTokenAsync(string workspace, CancellationToken cancellationToken)
+    {
+        var credentials = TokenCredentials.New();
+        var hash = TokenCredentials.Hash(credentials.TokenSecret);
+        await Store.AddTokenAsync(credentials.TokenId, hash, workspace, NowMs, cancellationToken).ConfigureAwait(false);
+        _tokens[credentials.TokenId] = (hash, workspace);
+        return credentials;
+    }
+
+    /// <summary>The workspace of a user token, or null when the id is unknown or the secret wrong.</summary>
+    public string? WorkspaceOf(string tokenId, string tokenSecret)
+    {
+        if (!_tokens.TryGetValue(tokenId, out var entry))
+        {
+            return null;
+        }
+
+        var hash = TokenCredentials.Hash(tokenSecret);
+        return CryptographicOperations.FixedTimeEquals(hash, entry.Hash) ? entry.Workspace : null;
+    }
+
+    public string? OwnerOf(string id) => _owners.TryGetValue(id, out var workspace) ? workspace : null;
+
+    /// <summary>Records that <paramref name="workspace"/> owns the ids; <paramref name="durable"/> ones survive restarts.</summary>
+    public async Task SetOwnerAsync(IReadOnlyCollection<string> ids, string workspace, bool durable, CancellationToken cancellationToken)
+    {
+        foreach (var id in ids)
+        {
+            _owners[id] = workspace;
+        }
+
+        if (durable && ids.Count > 0)
+        {
+            await Store.SetOwnerAsync(ids, workspace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static string SecretScope(string workspace, string environment, string name) => $"{workspace}/{environment}/{name}";
+
+    /// <summary>The values of the named secrets merged in list order, later ones winning.</summary>
+    public async Task<Dictionary<string, string>> ResolveSecretsAsync(string workspace, string environment, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var sealedValues = await Store.GetSecretAsync(workspace, environment, name, cancellationToken).ConfigureAwait(false)
+                ?? throw new NotFoundError(
+                    $"Secret '{name}' does not exist in environment '{environment}' of workspace '{workspace}'. " +
+                    $"Create it with `modal secret create {name} KEY=VALUE ...`, then deploy again.");
+            foreach (var (key, value) in Cipher.Open(sealedValues, SecretScope(workspace, environment, name)))
+            {
+                merged[key] = value;
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>What server mode adds to a container's environment: identity, placement, image id, secrets, and the
+    /// task's own credentials so platform calls from inside the container act for that task only.</summary>
+    public async ValueTask<IReadOnlyDictionary<string, string>> GetEnvironmentAsync(ContainerSpec spec, string environment, CancellationToken cancellationToken)
+    {
+        var workspace = OwnerOf(spec.AppId) ?? DefaultWorkspace;
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (spec.Function?.Secrets is { Count: > 0 } secretNames)
+        {
+            foreach (var (key, value) in await ResolveSecretsAsync(workspace, environment, secretNames, cancellationToken).ConfigureAwait(false))
+            {
+                variables[key] = value;
+            }
+        }
+
+        variables["MODAL_TOKEN_ID"] = spec.TaskId;
+        variables["MODAL_TOKEN_SECRET"] = spec.TaskToken;
+        variables["MODAL_REGION"] = spec.Function?.Region ?? Options.Region;
+        variables["MODAL_CLOUD_PROVIDER"] = spec.Function?.Cloud ?? Options.CloudProvider;
+        variables["MODAL_IMAGE_ID"] = ImageId(spec.Function?.Image);
+        variables["MODAL_IDENTITY_TOKEN"] = Issuer.Issue(
+            IssuerUrl.ToString().TrimEnd('/'),
+            spec.FunctionId,
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["workspace"] = workspace,
+                ["environment"] = environment,
+                ["app_id"] = spec.AppId,
+                ["app_name"] = spec.AppName,
+                ["function_name"] = spec.FunctionName,
+                ["task_id"] = spec.TaskId,
+            },
+            _time.GetUtcNow(),
+            Options.IdentityTokenLifetime);
+        return variables;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Issuer.Dispose();
+        await Store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary><c>im-</c> and a hash of the image recipe: the same recipe always has the same id.</summary>
+    private static string ImageId(ImageManifest? image)
+    {
+        var json = image is null ? "{}" : JsonSerializer.Serialize(image, AppManifest.JsonOptions);
+        var hash = SHA256.HashData(MemoryMarshal.AsBytes(json.AsSpan()));
+        return "im-" + Convert.ToHexStringLower(hash)[..20];
+    }
+}

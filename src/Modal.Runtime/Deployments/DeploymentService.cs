@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Modal.Auth;
+using Modal.Protocol;
+using Modal.Scheduling;
+
+namespace Modal.Deployments;
+
+/// <summary>
+/// Named, versioned deployments. A deploy rebuilds the build output from content-addressed blobs the client uploaded
+/// (only files the server lacked), creates a deployed app, and retires the previous version once its calls have
+/// finished: new calls go to the new version at once, and nothing the old one accepted is dropped.
+/// </summary>
+internal sealed class DeploymentService(Scheduler scheduler, PlatformServices platform, string stateDirectory, ILogger logger)
+{
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(250);
+    private readonly SemaphoreSlim _deployGate = new(1, 1);
+
+    public IReadOnlyList<string> MissingFiles(IEnumerable<DeployFile> files) =>
+        files.Select(f => f.Sha256).Distinct(StringComparer.Ordinal).Where(sha => !scheduler.Blobs.Exists(sha)).ToList();
+
+    public async Task<AppDeployResponse> DeployAsync(string workspace, AppDeployRequest request, int rollbackOf, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name))
+        {
+            throw new InvalidError("A deploy needs an app name: pass --name, or deploy a build whose manifest names its app.");
+        }
+
+        var environment = EnvironmentOf(request.Environment);
+        var missing = MissingFiles(request.Files);
+        if (missing.Count > 0)
+        {
+            throw new InvalidError(
+                $"{missing.Count} file(s) of the build output were not uploaded (first: {missing[0]}). Upload them with BlobPut after DeployMissingFiles, then deploy again.");
+        }
+
+        await _deployGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var history = await platform.Store.HistoryAsync(workspace, environment, request.Name, cancellationToken).ConfigureAwait(false);
+            var version = history.Count == 0 ? 1 : history[0].Version + 1;
+            var directory = Path.Combine(stateDirectory, "deployments", workspace, environment, request.Name, "v" + version);
+            await MaterializeAsync(directory, request.Files, cancellationToken).ConfigureAwait(false);
+
+            // Secrets must exist before anything starts, so a deploy that names a missing one fails here, not in a container.
+            var manifest = Manifest.AppManifest.Parse(request.ManifestJson);
+            var secretNames = manifest.Functions.SelectMany(f => f.Secrets ?? []).Distinct(StringComparer.Ordinal).ToList();
+            await platform.ResolveSecretsAsync(workspace, environment, secretNames, cancellationToken).ConfigureAwait(false);
+
+            var created = await scheduler.CreateAppAsync(new AppCreateRequest
+            {
+                Name = request.Name,
+                State = AppState.Deployed,
+                ArtifactDir = directory,
+                AssemblyFile = request.AssemblyFile,
+                ManifestJson = request.ManifestJson,
+                Environment = environment,
+            }, cancellationToken).ConfigureAwait(false);
+            await platform.SetOwnerAsync([created.AppId, .. created.FunctionIds.Values], workspace, durable: true, cancellationToken).ConfigureAwait(false);
+            await platform.Store.AddDeploymentAsync(new DeploymentRecord
+            {
+                Workspace = workspace,
+                Environment = environment,
+                Name = request.Name,
+                Version = version,
+                AppId = created.AppId,
+                AssemblyFile = request.AssemblyFile,
+                ManifestJson = request.ManifestJson,
+                FilesJson = JsonSerializer.Serialize(request.Files.Select(f => new StoredFile(f.Path, f.Sha256, f.Size)).ToList()),
+                DeployedAtMs = platform.NowMs,
+                RollbackOf = rollbackOf,
+            }, cancellationToken).ConfigureAwait(false);
+
+            foreach (var previous in history.Where(h => !h.Stopped))
+            {
+                Retire(previous.AppId);
+            }
+
+            logger.LogInformation("Deployed {App} version {Version} ({AppId}) in {Workspace}/{Environment}", request.Name, version, created.AppId, workspace, environment);
+            var response = new AppDeployResponse { AppId = created.AppId, Version = version };
+            response.FunctionIds.Add(created.FunctionIds);
+            return response;
+        }
+        finally
+        {
+            _deployGate.Release();
+        }
+    }
+
+    public async Task<AppDeployResponse> RollbackAsync(string workspace, AppRollbackRequest request, CancellationToken cancellationToken)
+    {
+        var environment = EnvironmentOf(request.Environment);
+        var history = await platform.Store.HistoryAsync(workspace, environment, request.Name, cancellationToken).ConfigureAwait(false);
+        if (history.Count == 0)
+        {
+            throw new NotFoundError($"App '{request.Name}' has never been deployed in environment '{environment}'; there is nothing to roll back.");
+        }
+
+        var target = request.Version == 0
+            ? history.Skip(1).FirstOrDefault() ?? throw new InvalidError($"App '{request.Name}' has only one version; there is no earlier one to roll back to.")
+            : history.FirstOrDefault(h => h.Version == request.Version) ?? throw new NotFoundError(
+                $"App '{request.Name}' has no version {request.Version}; its versions are {string.Join(", ", history.Select(h => h.Version).Order())}.");
+        var files = JsonSerializer.Deserialize<List<StoredFile>>(target.FilesJson) ?? [];
+        var deploy = new AppDeployRequest { Name = request.Name, AssemblyFile = target.AssemblyFile, ManifestJson = target.ManifestJson, Environment = environment };
+        deploy.Files.AddRange(files.Select(f => new DeployFile { Path = f.Path, Sha256 = f.Sha256, Size = f.Size }));
+        return await DeployAsync(workspace, deploy, target.Version, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string> StopAsync(string workspace, AppStopByNameRequest request, CancellationToken cancellationToken)
+    {
+        var environment = EnvironmentOf(request.Environment);
+        var history = await platform.Store.HistoryAsync(workspace, environment, request.Name, cancellationToken).ConfigureAwait(false);
+        var live = history.Where(h => !h.Stopped).ToList();
+        if (live.Count == 0)
+        {
+            throw new NotFoundError($"No deployed app named '{request.Name}' runs in environment '{environment}' of workspace '{workspace}'. `modal app list` shows the apps.");
+        }
+
+        await platform.Store.MarkStoppedAsync(workspace, environment, request.Name, cancellationToken).ConfigureAwait(false);
+        foreach (var version in live)
+        {
+            if (scheduler.Apps.Any(a => a.AppId == version.AppId && !a.IsStopped))
+            {
+                await scheduler.StopAppAsync(version.AppId).ConfigureAwait(false);
+            }
+        }
+
+        return live[0].AppId;
+    }
+
+    /// <summary>After a restart: versions that a newer deploy replaced are retired again once drained.</summary>
+    public async Task ResumeRetirementsAsync(CancellationToken cancellationToken)
+    {
+        var running = scheduler.Apps.Where(a => !a.IsStopped).Select(a => a.AppId).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in (await platform.Store.AllDeploymentsAsync(cancellationToken).ConfigureAwait(false))
+                     .GroupBy(d => (d.Workspace, d.Environment, d.Name)))
+        {
+            foreach (var stale in group.OrderByDescending(d => d.Version).Skip(1).Where(d => running.Contains(d.AppId)))
+            {
+                Retire(stale.AppId);
+            }
+        }
+    }
+
+    public string EnvironmentOf(string environment) => string.IsNullOrWhiteSpace(environment) ? "main" : environment;
+
+    private void Retire(string appId)
+    {
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (!scheduler.Stopping.IsCancellationRequested && scheduler.HasUnfinishedCalls(appId))
+                {
+                    await Task.Delay(DrainPoll, scheduler.Stopping).ConfigureAwait(false);
+                }
+
+                if (scheduler.Apps.Any(a => a.AppId == appId && !a.IsStopped))
+                {
+                    await scheduler.StopAppAsync(appId).ConfigureAwait(false);
+                    logger.LogInformation("Retired {AppId}: a newer version serves its app", appId);
+                }
+            }
+            catch (OperationCanceledException) when (scheduler.Stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Retiring {AppId} failed", appId);
+            }
+        });
+    }
+
+    private async Task MaterializeAsync(string directory, IEnumerable<DeployFile> files, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(directory);
+        Directory.CreateDirectory(root);
+        foreach (var file in files)
+        {
+            var target = Path.GetFullPath(Path.Combine(root, file.Path));
+            if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new InvalidError($"Deploy file path '{file.Path}' leaves the build output folder; send paths relative to it.");
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            await using var source = scheduler.Blobs.OpenRead(file.Sha256);
+            await using var destination = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await source.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private sealed record StoredFile(string Path, string Sha256, long Size);
+}

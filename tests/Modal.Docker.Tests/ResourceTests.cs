@@ -1,0 +1,67 @@
+using Modal.Docker.Tests.Support;
+using Modal.Manifest;
+using static Modal.DockerTestApp.DockerTestApp;
+
+namespace Modal.Docker.Tests;
+
+/// <summary>CPU and memory settings become cgroup limits, and requests no node can hold are refused at deploy.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class ResourceTests(DockerAppFixture app)
+{
+    [Fact]
+    public async Task Going_over_the_memory_limit_is_an_OOM_kill_that_reaches_the_caller_naming_the_limit()
+    {
+        var error = await Assert.ThrowsAnyAsync<ModalException>(() => Functions.Hog.RemoteAsync(400));
+
+        Assert.True(error.Message.Contains("out-of-memory", StringComparison.Ordinal), error.Message);
+        Assert.Contains("memory limit of 150 MiB", error.Message);
+        Assert.Contains("MemoryLimit", error.Message);
+    }
+
+    [Fact]
+    public async Task Memory_within_the_limit_is_fine()
+    {
+        Assert.Equal(20L * 1024 * 1024, await Functions.Hog.RemoteAsync(20));
+    }
+
+    [Fact]
+    public async Task CpuLimit_is_the_container_cgroup_quota()
+    {
+        Assert.Equal(1.5, await Functions.CpuLimit.RemoteAsync(), precision: 3);
+    }
+
+    [Fact]
+    public void A_CPU_request_larger_than_the_node_is_refused_at_deploy()
+    {
+        var cpus = app.Backend.Capacity.Cpus + 1;
+        var function = Function("Big") with { Resources = new ResourcesManifest { Cpu = cpus } };
+
+        var error = Assert.Throws<InvalidError>(() => app.Backend.Validate("big", [function]));
+
+        Assert.Contains("function 'Big' requests", error.Message);
+        Assert.Contains("(Cpu)", error.Message);
+    }
+
+    [Fact]
+    public void A_memory_request_larger_than_the_node_is_refused_at_deploy()
+    {
+        var function = Function("Huge") with { Resources = new ResourcesManifest { MemoryMiB = (int)app.Backend.Capacity.MemoryMiB + 1024 } };
+
+        var error = Assert.Throws<InvalidError>(() => app.Backend.Validate("huge", [function]));
+
+        Assert.Contains("(Memory)", error.Message);
+    }
+
+    [Fact]
+    public void Settings_the_docker_backend_does_not_honour_are_refused_by_name()
+    {
+        var function = Function("Gpu") with { Resources = new ResourcesManifest { Gpu = "H100" } };
+
+        var error = Assert.Throws<InvalidError>(() => app.Backend.Validate("gpu", [function]));
+
+        Assert.Contains("gpu=H100", error.Message);
+        Assert.Contains("docker backend", error.Message);
+    }
+
+    private static FunctionManifest Function(string name) => new() { Name = name, EntryKey = "Tests." + name };
+}

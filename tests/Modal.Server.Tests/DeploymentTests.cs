@@ -1,0 +1,108 @@
+using Modal.Auth;
+using Modal.Protocol;
+
+namespace Modal.Server.Tests;
+
+public class DeploymentTests
+{
+    [Fact]
+    public async Task Versions_increment_rollback_makes_a_new_version_and_stop_is_final()
+    {
+        await using var server = await ServerFixture.StartAsync(backend: new RecordingBackend());
+        using var admin = server.Connect();
+        var v1 = await ServerFixture.DeployAsync(admin, "versioned");
+        var v2 = await ServerFixture.DeployAsync(admin, "versioned");
+        Assert.Equal(1, v1.Version);
+        Assert.Equal(2, v2.Version);
+        Assert.NotEqual(v1.AppId, v2.AppId);
+
+        var rolledBack = await admin.Platform.AppRollbackAsync(new AppRollbackRequest { Name = "versioned" }, admin.Call);
+        Assert.Equal(3, rolledBack.Version);
+        var history = (await admin.Platform.AppHistoryAsync(new AppHistoryRequest { Name = "versioned" }, admin.Call)).Versions;
+        Assert.Equal([3, 2, 1], history.Select(v => v.Version));
+        Assert.Equal(1, history[0].RollbackOf);
+        Assert.True(history[0].Current);
+        Assert.IsType<NotFoundError>(await TestConnection.FailureAsync(async () =>
+            await admin.Platform.AppRollbackAsync(new AppRollbackRequest { Name = "versioned", Version = 9 }, admin.Call)));
+
+        var found = await admin.Api.FunctionGetAsync(new FunctionGetRequest { AppName = "versioned", FunctionName = "Square" }, admin.Call);
+        Assert.Equal(rolledBack.AppId, found.AppId);
+
+        await admin.Platform.AppStopByNameAsync(new AppStopByNameRequest { Name = "versioned" }, admin.Call);
+        var listed = Assert.Single((await admin.Platform.AppListAsync(new AppListRequest(), admin.Call)).Apps);
+        Assert.Equal(AppState.Stopped, listed.State);
+        Assert.IsType<NotFoundError>(await TestConnection.FailureAsync(async () =>
+            await admin.Api.FunctionGetAsync(new FunctionGetRequest { AppName = "versioned", FunctionName = "Square" }, admin.Call)));
+        Assert.IsType<NotFoundError>(await TestConnection.FailureAsync(async () =>
+            await admin.Platform.AppStopByNameAsync(new AppStopByNameRequest { Name = "versioned" }, admin.Call)));
+    }
+
+    [Fact]
+    public async Task A_redeploy_sends_new_calls_to_the_new_version_and_retires_the_old_one_only_once_its_calls_finished()
+    {
+        await using var server = await ServerFixture.StartAsync(backend: new RecordingBackend());
+        using var admin = server.Connect();
+        var v1 = await ServerFixture.DeployAsync(admin, "rolling");
+        var map = new FunctionMapRequest { FunctionId = v1.FunctionIds["Square"], InvocationType = FunctionCallInvocationType.Async, CallType = FunctionCallType.Unary, InputsComplete = true };
+        map.PipelinedInputs.Add(Inputs.Square(0, 5));
+        var pending = await admin.Api.FunctionMapAsync(map, admin.Call);
+
+        var v2 = await ServerFixture.DeployAsync(admin, "rolling");
+        Assert.Equal(v2.FunctionIds["Square"], (await admin.Api.FunctionGetAsync(new FunctionGetRequest { AppName = "rolling", FunctionName = "Square" }, admin.Call)).FunctionId);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(server.Host.Scheduler.Apps.Single(a => a.AppId == v1.AppId).IsStopped, "v1 still has an accepted input, so it keeps running");
+
+        await admin.Api.FunctionCallCancelAsync(new FunctionCallCancelRequest { FunctionCallId = pending.FunctionCallId }, admin.Call);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!server.Host.Scheduler.Apps.Single(a => a.AppId == v1.AppId).IsStopped)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "v1 was not retired after its last call finished");
+            await Task.Delay(100);
+        }
+
+        Assert.False(server.Host.Scheduler.Apps.Single(a => a.AppId == v2.AppId).IsStopped);
+    }
+
+    [Fact]
+    public async Task Only_missing_files_are_uploaded()
+    {
+        await using var server = await ServerFixture.StartAsync(backend: new RecordingBackend());
+        using var admin = server.Connect();
+        var request = new DeployMissingFilesRequest { Files = { new DeployFile { Path = "Modal.TestApp.dll", Sha256 = new string('a', 64) } } };
+        Assert.Single((await admin.Platform.DeployMissingFilesAsync(request, admin.Call)).MissingSha256);
+        await ServerFixture.DeployAsync(admin, "uploaded");
+        var dll = await File.ReadAllBytesAsync(Path.Combine(ServerFixture.TestAppDirectory, "Modal.TestApp.dll"));
+        request.Files[0].Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(dll));
+        Assert.Empty((await admin.Platform.DeployMissingFilesAsync(request, admin.Call)).MissingSha256);
+    }
+}
+
+public class RateLimitTests
+{
+    [Fact]
+    public async Task Past_the_workspace_rate_limit_inputs_get_ResourceExhausted_and_other_workspaces_are_unaffected()
+    {
+        await using var server = await ServerFixture.StartAsync(new ServerModeOptions { RateLimitInputsPerSecond = 10, RateLimitBurstSeconds = 1 }, new RecordingBackend());
+        using var admin = server.Connect();
+        using var other = server.Connect(await server.TokenOfWorkspaceAsync("other"));
+        var deployed = await ServerFixture.DeployAsync(admin, "limited");
+        var otherDeployed = await ServerFixture.DeployAsync(other, "limited-too");
+
+        FunctionMapRequest Map(string functionId, int inputs)
+        {
+            var map = new FunctionMapRequest { FunctionId = functionId, InvocationType = FunctionCallInvocationType.Async, CallType = FunctionCallType.Map, InputsComplete = true };
+            map.PipelinedInputs.AddRange(Enumerable.Range(0, inputs).Select(i => Inputs.Square(i, i)));
+            return map;
+        }
+
+        await admin.Api.FunctionMapAsync(Map(deployed.FunctionIds["Square"], 8), admin.Call);
+        var error = await TestConnection.FailureAsync(async () => await admin.Api.FunctionMapAsync(Map(deployed.FunctionIds["Square"], 8), admin.Call));
+        Assert.IsType<ResourceExhaustedError>(error);
+        Assert.Contains("rate limit", error.Message);
+        await other.Api.FunctionMapAsync(Map(otherDeployed.FunctionIds["Square"], 8), other.Call);
+
+        // The bucket refills at the configured rate.
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        await admin.Api.FunctionMapAsync(Map(deployed.FunctionIds["Square"], 8), admin.Call);
+    }
+}
