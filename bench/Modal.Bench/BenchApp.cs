@@ -14,6 +14,10 @@ public static partial class BenchApp
     [Function(MinContainers = 2, MaxContainers = 2)]
     public static int Increment(int x) => x + 1;
 
+    /// <summary>The spawn-throughput target: trivial, with the default pool size.</summary>
+    [Function]
+    public static int Spawnee(int x) => x;
+
     /// <summary>No warm pool: the first call starts a container.</summary>
     [Function(MaxContainers = 1)]
     public static int Cold(int x) => x;

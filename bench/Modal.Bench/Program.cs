@@ -10,6 +10,8 @@ var scenarios = new Dictionary<string, Func<Task<object>>>(StringComparer.Ordina
     ["map-throughput"] = MapThroughputAsync,
     ["cold-start"] = ColdStartAsync,
     ["generator-500"] = GeneratorBenchmark.RunAsync,
+    ["spawn-throughput"] = SpawnThroughputBenchmark.RunAsync,
+    ["container-cold-start"] = ContainerColdStart.RunAsync,
 };
 
 var requested = args.Length == 0 ? scenarios.Keys.ToArray() : args;

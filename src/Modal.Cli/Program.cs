@@ -14,7 +14,8 @@ app.Configure(config =>
         branch.SetDescription("Deployed and running apps.");
         branch.AddCommand<AppListCommand>("list").WithDescription("List apps.");
         branch.AddCommand<AppStopCommand>("stop").WithDescription("Stop a deployed app (destructive).");
-        branch.AddCommand<AppLogsCommand>("logs").WithDescription("Show an app's logs (not implemented yet).");
+        branch.AddCommand<AppLogsCommand>("logs").WithDescription("Show the runs of an app's schedules; -f follows.");
+        branch.AddCommand<AppRunNowCommand>("run-now").WithDescription("Run a scheduled function of a deployed app now.");
         branch.AddCommand<AppRollbackCommand>("rollback").WithDescription("Return to an earlier version.");
         branch.AddCommand<AppHistoryCommand>("history").WithDescription("List an app's versions.");
     });

@@ -125,7 +125,7 @@ public sealed partial class ModalGenerator
                 writer.WriteLine($"public {IAsyncEnumerable}<{result}> RemoteGenAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
                 writer.WriteLine($"    RemoteGenCoreAsync({newArgs}, cancellationToken);");
                 writer.WriteLine();
-                EmitLocal(writer, model, function);
+                EmitLocal(writer, model, function, last: true);
                 writer.CloseBlock();
                 return;
             }
@@ -160,7 +160,7 @@ public sealed partial class ModalGenerator
             writer.CloseBlock();
         }
 
-        private static void EmitLocal(SourceWriter writer, GenerationModel model, FunctionModel function)
+        private static void EmitLocal(SourceWriter writer, GenerationModel model, FunctionModel function, bool last = false)
         {
             var declared = string.Join(", ", function.Parameters.Select(p =>
                 $"{p.Type} {Id(p.Name)}{(p.HasDefault ? " = " + p.DefaultLiteral : "")}"));
@@ -169,7 +169,10 @@ public sealed partial class ModalGenerator
             writer.WriteLine("/// <summary>Calls the function in this process, without the platform.</summary>");
             writer.WriteLine($"public {function.ReturnType} {localName}({declared}) =>");
             writer.WriteLine($"    {call};");
-            writer.WriteLine();
+            if (!last)
+            {
+                writer.WriteLine();
+            }
         }
 
         private static void EmitMaps(SourceWriter writer, string result, System.Collections.Generic.List<ParameterModel> values)

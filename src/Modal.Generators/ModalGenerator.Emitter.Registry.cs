@@ -129,9 +129,12 @@ public sealed partial class ModalGenerator
             }
             else
             {
+                var required = cls.Parameters.Where(p => !p.HasDefault).Select(p => p.Name).ToList();
                 writer.WriteLine("if (parameters.IsEmpty)");
                 writer.OpenBlock();
-                writer.WriteLine($"return new {cls.FullyQualifiedName}();");
+                writer.WriteLine(required.Count == 0
+                    ? $"return new {cls.FullyQualifiedName}();"
+                    : $"throw new global::System.InvalidOperationException({Literal($"Class '{cls.Name}' has required parameters ({string.Join(", ", required)}) and none were given; bind them with With(...).")});");
                 writer.CloseBlock();
                 writer.WriteLine();
                 writer.WriteLine($"var __p = {Serializer}.Deserialize<{parameters}?>(parameters, options)");
@@ -198,7 +201,8 @@ public sealed partial class ModalGenerator
             var target = owner is null
                 ? $"{model.App.FullyQualifiedName}.{Id(function.MethodName)}"
                 : $"(({owner.FullyQualifiedName})context.Instance!).{Id(function.MethodName)}";
-            var missingArgs = $"throw new global::System.InvalidOperationException({Literal($"The input of '{(owner is null ? function.Name : owner.Name + "." + function.Name)}' carried no arguments; it must be a serialized {function.Identifier}Args record.")})";
+            var what = owner is null ? $"function '{function.Name}'" : $"method '{owner.Name}.{function.Name}'";
+            var missingArgs = $"throw new global::System.InvalidOperationException({Literal($"The input of {what} carried no arguments; it must be a serialized {function.Identifier}Args record.")})";
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"private sealed class {name} : global::Modal.Dispatch.FunctionInvoker");
             writer.OpenBlock();

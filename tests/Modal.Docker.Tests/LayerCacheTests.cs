@@ -9,12 +9,35 @@ namespace Modal.Docker.Tests;
 /// whatever earlier runs left in the engine's cache.
 /// </summary>
 [Collection(DockerCollection.Name)]
-public sealed class LayerCacheTests(DockerAppFixture app) : IDisposable
+public sealed class LayerCacheTests(DockerAppFixture app) : IAsyncLifetime
 {
     private readonly string _nonce = Guid.NewGuid().ToString("N");
     private readonly string _artifactDir = Directory.CreateTempSubdirectory("modal-layers-").FullName;
+    private readonly List<BuiltImage> _built = [];
 
-    public void Dispose() => Directory.Delete(_artifactDir, recursive: true);
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Removes the layers this test made: each nonce makes new ones, which would otherwise pile up run after run.</summary>
+    public async Task DisposeAsync()
+    {
+        Directory.Delete(_artifactDir, recursive: true);
+        using var docker = DockerEngine.Connect();
+        foreach (var image in Enumerable.Reverse(_built))
+        {
+            var targets = image.Steps.Skip(1).Select(s => $"{ImageBuildOptions.DefaultCacheRepository}:{s.LayerKey}").Append(image.ImageId);
+            foreach (var target in targets)
+            {
+                try
+                {
+                    await docker.Images.DeleteImageAsync(target, new global::Docker.DotNet.Models.ImageDeleteParameters { Force = true }, CancellationToken.None);
+                }
+                catch (global::Docker.DotNet.DockerApiException)
+                {
+                    // Removed already through another tag, or still a parent of a layer removed later.
+                }
+            }
+        }
+    }
 
     [Fact]
     public async Task A_second_build_of_the_same_recipe_takes_every_layer_from_the_cache()
@@ -110,8 +133,19 @@ public sealed class LayerCacheTests(DockerAppFixture app) : IDisposable
         Assert.Contains($"{_nonce}-about-to-fail", error.Message);
     }
 
-    private ImageBuilder Builder(ImageBuildOptions? options = null) =>
-        new(app.Backend.Client, options ?? new ImageBuildOptions { Log = app.BuildLog });
+    private RecordingBuilder Builder(ImageBuildOptions? options = null) =>
+        new(new ImageBuilder(app.Backend.Client, options ?? new ImageBuildOptions { Log = app.BuildLog }), _built);
+
+    /// <summary>Builds and remembers what it built, for cleanup.</summary>
+    private sealed class RecordingBuilder(ImageBuilder builder, List<BuiltImage> built)
+    {
+        public async Task<BuiltImage> BuildAsync(ImageManifest recipe, string artifactDir, string label, CancellationToken cancellationToken)
+        {
+            var image = await builder.BuildAsync(recipe, artifactDir, label, cancellationToken);
+            built.Add(image);
+            return image;
+        }
+    }
 
     private static ImageStepManifest Run(string command) => new() { Kind = ImageStepKinds.RunCommands, Args = [command] };
 

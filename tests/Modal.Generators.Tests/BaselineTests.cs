@@ -21,6 +21,19 @@ public sealed class BaselineTests
     }
 
     [Fact]
+    public void GeneratorsBatchedFunctionsAndClassesMatchBaselinesAndCompileCleanly()
+    {
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Samples.Models));
+
+        Assert.Empty(GeneratorHarness.Problems(result, output));
+        Assert.Contains("Models.Classes.g.cs", result.GeneratedSources.Select(s => s.HintName));
+        foreach (var source in result.GeneratedSources)
+        {
+            Baseline.Verify(source.HintName + ".txt", source.SourceText.ToString());
+        }
+    }
+
+    [Fact]
     public void AnAssemblyWithoutAnAppGetsNothing()
     {
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Samples.Unrelated));

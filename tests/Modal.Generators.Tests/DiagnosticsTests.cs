@@ -57,20 +57,63 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void ClsClassesAreNotSupportedYet()
+    public void AWellFormedClsClassCompilesWithoutDiagnostics()
     {
-        var (result, _) = Run("""
+        var (result, output) = Run("""
+            using System.Threading.Tasks;
             using Modal;
-            [Cls(Gpu = "T4")]
-            public partial class Model
+            [App("models")]
+            public static partial class Models { }
+            [Cls(Timeout = 60)]
+            public class Model
             {
+                [Parameter] public string Version { get; set; } = "v1";
+                [Enter] public Task LoadAsync() => Task.CompletedTask;
+                [Exit] public void Unload() { }
                 [Method] public int Predict(int x) => x;
+            }
+            """);
+
+        Assert.Empty(GeneratorHarness.Problems(result, output));
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Models.Classes.g.cs");
+    }
+
+    [Theory]
+    [InlineData("[Method] public static int Predict(int x) => x;", "which is static")]
+    [InlineData("[Parameter] public object Tag { get; set; } = 1; [Method] public int Predict(int x) => x;", "parameters key container pools")]
+    [InlineData("[Enter] public int Load(string path) => 0; [Method] public int Predict(int x) => x;", "[Enter] hook 'Load'")]
+    [InlineData("public int Predict(int x) => x;", "has no [Method]")]
+    [InlineData("[Method] public System.Collections.Generic.IEnumerable<int> Stream() { yield return 1; }", "streaming methods of classes are not supported yet")]
+    public void AnInvalidClsClassIsReportedWithTheReason(string members, string reason)
+    {
+        var (result, _) = Run($$"""
+            using Modal;
+            [App("models")]
+            public static partial class Models { }
+            [Cls]
+            public class Model
+            {
+                {{members}}
             }
             """);
 
         var error = Single(result, "MODAL007");
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
-        Assert.Contains("'Model' is not supported", error.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains(reason, error.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AClsClassNamingAnotherAppIsAnError()
+    {
+        var (result, _) = Run("""
+            using Modal;
+            [App("models")]
+            public static partial class Models { }
+            [Cls(App = "elsewhere")]
+            public class Model { [Method] public int Predict(int x) => x; }
+            """);
+
+        Assert.Contains("names app 'elsewhere'", Single(result, "MODAL007").GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]

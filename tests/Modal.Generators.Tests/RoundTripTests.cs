@@ -137,10 +137,27 @@ public sealed class RoundTripTests
         Assert.Equal(Nil.Default, await Invoke<Args.PingArgs, Nil>("Ping", new()));
         Assert.Equal(before + 1, Volatile.Read(ref RoundTripApp.Pings));
 
-        Assert.Equal([1, 2, 3], await Invoke<Args.CountToArgs, List<int>>("CountTo", new(3)));
+        // A generator streams: each item is serialized as it is yielded.
+        Assert.True(RoundTripApp.ModalRegistry.Instance.TryGetInvoker(KeyPrefix + "CountTo", out var generator));
+        Assert.True(generator.IsGenerator);
+        var context = new InvocationContext("in-test", "fc-test", 0, Options, CancellationToken.None);
+        var items = new List<int>();
+        await foreach (var item in generator.InvokeStreamAsync(MessagePackSerializer.Serialize(new Args.CountToArgs(3), Options), context))
+        {
+            items.Add(MessagePackSerializer.Deserialize<int>(item, Options));
+        }
 
-        // A batched function takes lists; its invoker runs one input as a batch of one.
+        Assert.Equal([1, 2, 3], items);
+        await Assert.ThrowsAsync<NotSupportedException>(() => generator.InvokeAsync(MessagePackSerializer.Serialize(new Args.CountToArgs(3), Options), context).AsTask());
+
+        // A batched function takes lists; its invoker runs one input as a batch of one, or a whole batch at once.
         Assert.Equal(11, await Invoke<Args.DoubleArgs, int>("Double", new(5, 1)));
+        Assert.True(RoundTripApp.ModalRegistry.Instance.TryGetInvoker(KeyPrefix + "Double", out var batched));
+        Assert.True(batched.IsBatched);
+        var batch = await batched.InvokeBatchAsync(
+            [MessagePackSerializer.Serialize(new Args.DoubleArgs(1, 0), Options), MessagePackSerializer.Serialize(new Args.DoubleArgs(2, 10), Options)],
+            context);
+        Assert.Equal([2, 14], batch.Select(b => MessagePackSerializer.Deserialize<int>(b, Options)));
     }
 
     [Fact]

@@ -51,6 +51,56 @@ internal static class Samples
         }
         """;
 
+    /// <summary>Streaming, dynamic batching and a [Cls] class: the worker-semantics shapes the baselines should show.</summary>
+    public const string Models = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Modal;
+
+        namespace Samples;
+
+        [App("models")]
+        public static partial class Models
+        {
+            [Function]
+            public static async IAsyncEnumerable<string> Tokens(string prompt, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+            {
+                foreach (var word in prompt.Split(' '))
+                {
+                    await Task.Delay(1, cancellationToken);
+                    yield return word;
+                }
+            }
+
+            [Function]
+            public static IEnumerable<int> Range(int n)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    yield return i;
+                }
+            }
+
+            [Function, Batched(MaxBatchSize = 8, WaitMs = 100)]
+            public static Task<List<int>> Add(List<int> xs, int[] ys) => Task.FromResult(xs);
+        }
+
+        [Cls(Gpu = "T4")]
+        [Concurrent(MaxInputs = 4)]
+        public class Embedder
+        {
+            [Parameter] public string Model { get; set; } = "small";
+            [Parameter] public required int Dimensions { get; set; }
+
+            [Enter] public Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            [Exit] public void Unload() { }
+
+            [Method] public float[] Embed(string text) => new float[Dimensions];
+            [Method] public async Task<int> CountAsync(List<string> texts) { await Task.Yield(); return texts.Count; }
+        }
+        """;
+
     public const string Unrelated = """
         namespace Samples;
 

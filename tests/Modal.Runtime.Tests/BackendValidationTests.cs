@@ -45,7 +45,7 @@ public sealed class BackendValidationTests
 
         Assert.Equal(
             "Function 'Square' sets gpu=H100 and memory=1024 MiB; function 'Fetch' sets secrets=[openai], web=endpoint, " +
-            "schedule=cron '0 6 * * *', blockNetwork=true and generator=true, which the local backend does not support yet. " +
+            "schedule=cron '0 6 * * *' and blockNetwork=true, which the local backend does not support yet. " +
             "Remove these settings or choose a backend that supports them.",
             error.Message);
     }
@@ -60,7 +60,6 @@ public sealed class BackendValidationTests
     [InlineData("region")]
     [InlineData("cloud")]
     [InlineData("cluster")]
-    [InlineData("batching")]
     [InlineData("restrictModalAccess")]
     public void Each_setting_the_local_backend_lacks_is_refused(string setting)
     {
@@ -75,7 +74,6 @@ public sealed class BackendValidationTests
             "region" => Manifests.Function() with { Region = "us-east" },
             "cloud" => Manifests.Function() with { Cloud = "aws" },
             "cluster" => Manifests.Function() with { Cluster = new ClusterManifest { Size = 2 } },
-            "batching" => Manifests.Function() with { Batching = new BatchingManifest { MaxBatchSize = 8, WaitMs = 100 } },
             "restrictModalAccess" => Manifests.Function() with { RestrictModalAccess = true },
             _ => throw new ArgumentOutOfRangeException(nameof(setting)),
         };
@@ -97,8 +95,11 @@ public sealed class BackendValidationTests
             Concurrency = new ConcurrencyManifest { MaxInputs = 4, TargetInputs = 2 },
             RestrictModalAccess = false,
         };
+        // Batching and streaming are the scheduler's and the worker's work, so every backend runs them.
+        var batched = Manifests.Function("Batched") with { Batching = new BatchingManifest { MaxBatchSize = 8, WaitMs = 100 } };
+        var generator = Manifests.Function("Generator") with { IsGenerator = true };
 
-        Local.Validate("app", [function]);
+        Local.Validate("app", [function, batched, generator]);
     }
 
     [Fact]

@@ -46,6 +46,75 @@ public sealed class CancellationTests
     }
 
     [Fact]
+    public void Cancel_with_terminate_reschedules_the_other_inputs_of_the_container()
+    {
+        var function = Sched.Function(Manifests.Function() with { IsAsync = true, Concurrency = new Modal.Manifest.ConcurrencyManifest { MaxInputs = 2 } }, defaultMaxContainers: 1);
+        var inputs = Sched.Enqueue(function, 2);
+        Sched.Connect(function, function.Containers()[0], credits: 2);
+
+        var effects = new SchedulingEffects();
+        function.Cancel([inputs[0]], terminateContainers: true, 0, effects);
+
+        Assert.Same(inputs[0], Assert.Single(effects.Finals!).Input);
+        Assert.Equal(InputStatus.Pending, inputs[1].Status);
+        Assert.Equal(0, inputs[1].RetryCount);
+        Assert.Null(effects.Retries);
+        Assert.NotNull(effects.Start);
+    }
+
+    [Fact]
+    public void A_cancellation_is_pushed_on_the_input_stream_at_once()
+    {
+        var function = Sched.Function(defaultMaxContainers: 1);
+        var input = Sched.Enqueue(function, 1)[0];
+        var (_, outbound) = Sched.Connect(function, function.Containers()[0], credits: 1);
+        Sched.Drain(outbound);
+
+        function.Cancel([input], terminateContainers: false, 0, new SchedulingEffects());
+
+        Assert.Equal([input.InputId], Assert.Single(Sched.Drain(outbound)).CancelInputIds);
+    }
+
+    [Fact]
+    public void Cancelling_a_synchronous_concurrent_input_terminates_its_container_and_reschedules_the_others_without_a_retry()
+    {
+        var function = Sched.Function(Manifests.Function() with { Concurrency = new Modal.Manifest.ConcurrencyManifest { MaxInputs = 4 } }, defaultMaxContainers: 1);
+        var inputs = Sched.Enqueue(function, 2);
+        var (container, _) = Sched.Connect(function, function.Containers()[0], credits: 4);
+        Assert.All(inputs, i => Assert.Equal(InputStatus.Running, i.Status));
+
+        var effects = new SchedulingEffects();
+        function.Cancel([inputs[0]], terminateContainers: false, 0, effects);
+
+        Assert.Contains(container, effects.Stop!);
+        Assert.Equal(ContainerPhase.Exited, container.Phase);
+        var (cancelled, result) = Assert.Single(effects.Finals!);
+        Assert.Same(inputs[0], cancelled);
+        Assert.Equal(ResultStatus.Cancelled, result.Status);
+        Assert.Equal("Modal.InputCancellation", result.Error.Type);
+        Assert.Equal(InputStatus.Pending, inputs[1].Status);
+        Assert.Equal(0, inputs[1].RetryCount);
+        Assert.Null(effects.Retries);
+        Assert.Equal(1, function.Counts().PendingSync);
+    }
+
+    [Fact]
+    public void An_async_concurrent_input_is_cancelled_alone()
+    {
+        var function = Sched.Function(Manifests.Function() with { IsAsync = true, Concurrency = new Modal.Manifest.ConcurrencyManifest { MaxInputs = 4 } }, defaultMaxContainers: 1);
+        var inputs = Sched.Enqueue(function, 2);
+        var (container, _) = Sched.Connect(function, function.Containers()[0], credits: 4);
+
+        var effects = new SchedulingEffects();
+        function.Cancel([inputs[0]], terminateContainers: false, 0, effects);
+
+        Assert.Null(effects.Stop);
+        Assert.Equal(ContainerPhase.Ready, container.Phase);
+        Assert.True(inputs[0].CancelRequested);
+        Assert.Equal(InputStatus.Running, inputs[1].Status);
+    }
+
+    [Fact]
     public void Inputs_reserved_while_the_app_stops_end_terminated_and_leave_the_counts_balanced()
     {
         var function = Sched.Function();

@@ -106,3 +106,83 @@ public class RateLimitTests
         await admin.Api.FunctionMapAsync(Map(deployed.FunctionIds["Square"], 8), admin.Call);
     }
 }
+
+public class FromNameTests
+{
+    [Fact]
+    public async Task Function_FromName_calls_spawns_and_rescales_a_deployed_function_from_another_process()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "modal-home-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(home);
+        var (server, address) = await ServerProcess.StartAsync(home, Path.Combine(home, "state"), ServerProcess.FreePort());
+        try
+        {
+            var profile = Assert.Single(ModalProfile.LoadAll(Path.Combine(home, ".modal.toml")));
+            using (var connection = new TestConnection(address, profile.TokenId, profile.TokenSecret))
+            {
+                await ServerFixture.DeployAsync(connection, "by-name");
+            }
+
+            var helper = await RunHelperAsync(address, profile);
+            Assert.Contains("remote=49", helper);
+            Assert.Contains("spawned=12", helper);
+            Assert.Contains("missing=NotFoundError", helper);
+            Assert.Contains("autoscaler=ok", helper);
+            Assert.Contains("invalid=InvalidError", helper);
+        }
+        finally
+        {
+            server.Dispose();
+            try
+            {
+                Directory.Delete(home, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<string> RunHelperAsync(Uri address, ModalProfile profile)
+    {
+        // The test process is the other process: it has the server's address and a token, and looks everything up by name.
+        // The connection is installed as the current context, as MODAL_SERVER_URL would make it (that one is read once per process).
+        var output = new System.Text.StringBuilder();
+        using var client = new ModalClient(address, new ModalOptions { TokenId = profile.TokenId, TokenSecret = profile.TokenSecret });
+        var run = new AppRun { AppId = "ap-none", AppName = "not-this-app", Client = client, FunctionIds = new Dictionary<string, string>() };
+        var saved = AppRun.Current;
+        AppRun.Current = run;
+        try
+        {
+            var square = Function.FromName<int>("by-name", "Square");
+            output.Append("remote=").Append(await square.RemoteAsync([7])).Append(' ');
+            var call = await square.SpawnAsync([4]);
+            output.Append("spawned=").Append(await FunctionCall.FromId<int>(call.ObjectId).GetAsync(TimeSpan.FromSeconds(60)) - 4).Append(' ');
+            try
+            {
+                await Function.FromName<int>("by-name", "Nope").RemoteAsync([1]);
+            }
+            catch (ModalException ex)
+            {
+                output.Append("missing=").Append(ex.GetType().Name).Append(' ');
+            }
+
+            await square.UpdateAutoscalerAsync(minContainers: 1, maxContainers: 3);
+            output.Append("autoscaler=ok ");
+            try
+            {
+                await square.UpdateAutoscalerAsync(minContainers: 5, maxContainers: 2);
+            }
+            catch (ModalException ex)
+            {
+                output.Append("invalid=").Append(ex.GetType().Name);
+            }
+        }
+        finally
+        {
+            AppRun.Current = saved;
+        }
+
+        return output.ToString();
+    }
+}

@@ -27,18 +27,28 @@ internal sealed class ServerFixture : IAsyncDisposable
     /// <summary>The test app's build output, copied next to the tests by the project reference.</summary>
     public static string TestAppDirectory => AppContext.BaseDirectory;
 
-    public static async Task<ServerFixture> StartAsync(ServerModeOptions? serverMode = null, IContainerBackend? backend = null)
+    /// <summary>Set to keep the state directory on dispose, for a restart on the same state.</summary>
+    public bool KeepState { get; set; }
+
+    public static async Task<ServerFixture> StartAsync(ServerModeOptions? serverMode = null, IContainerBackend? backend = null, string? stateDirectory = null)
     {
-        var stateDirectory = Path.Combine(Path.GetTempPath(), "modal-server-test-" + Guid.NewGuid().ToString("N")[..12]);
+        stateDirectory ??= Path.Combine(Path.GetTempPath(), "modal-server-test-" + Guid.NewGuid().ToString("N")[..12]);
         var host = await ControlPlaneHost.StartAsync(new ControlPlaneOptions
         {
             StateDirectory = stateDirectory,
             ServerMode = serverMode ?? new ServerModeOptions(),
             Backend = backend,
         });
-        var admin = await host.BootstrapAsync() ?? throw new InvalidOperationException("A fresh server must create an admin token.");
+        var admin = await host.BootstrapAsync() ?? RestartToken(stateDirectory);
+        Tokens[stateDirectory] = admin;
         return new ServerFixture(stateDirectory, host, admin);
     }
+
+    // A restarted server has its tokens already; the test reuses the first start's admin token.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TokenCredentials> Tokens = new();
+
+    private static TokenCredentials RestartToken(string stateDirectory) =>
+        Tokens.TryGetValue(stateDirectory, out var token) ? token : throw new InvalidOperationException("A fresh server must create an admin token.");
 
     public TestConnection Connect(TokenCredentials? token = null) =>
         new(Host.Address, (token ?? Admin).TokenId, (token ?? Admin).TokenSecret);
@@ -94,6 +104,11 @@ internal sealed class ServerFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
+        if (KeepState)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(StateDirectory, recursive: true);

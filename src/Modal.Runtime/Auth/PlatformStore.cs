@@ -39,6 +39,8 @@ internal sealed class PlatformStore : IAsyncDisposable
                     version INTEGER NOT NULL, app_id TEXT NOT NULL, assembly_file TEXT NOT NULL, manifest_json TEXT NOT NULL,
                     files_json TEXT NOT NULL, deployed_at_ms INTEGER NOT NULL, rollback_of INTEGER NOT NULL, stopped INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (workspace, environment, name, version));
+                CREATE TABLE IF NOT EXISTS schedule_runs (schedule_key TEXT NOT NULL, due_ms INTEGER NOT NULL, function_name TEXT NOT NULL,
+                    app_id TEXT NOT NULL, call_id TEXT, manual INTEGER NOT NULL, PRIMARY KEY (schedule_key, due_ms, manual));
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -146,6 +148,37 @@ internal sealed class PlatformStore : IAsyncDisposable
 
     public Task<List<DeploymentRecord>> AllDeploymentsAsync(CancellationToken cancellationToken) =>
         WithGate(() => Query(SelectDeployments + " ORDER BY version DESC", ReadDeployment, cancellationToken), cancellationToken);
+
+    // ----- schedule runs -----
+
+    /// <summary>Claims a tick; false when it was claimed before (by this or an earlier run of the server).</summary>
+    public Task<bool> ClaimTickAsync(string scheduleKey, long dueMs, string functionName, string appId, bool manual, CancellationToken cancellationToken) =>
+        WithGate(async () => await NonQuery(
+            "INSERT OR IGNORE INTO schedule_runs (schedule_key, due_ms, function_name, app_id, call_id, manual) VALUES ($k, $d, $f, $a, NULL, $m)",
+            cancellationToken, ("$k", scheduleKey), ("$d", dueMs), ("$f", functionName), ("$a", appId), ("$m", manual ? 1 : 0)) > 0, cancellationToken);
+
+    public Task SetTickCallAsync(string scheduleKey, long dueMs, bool manual, string callId, CancellationToken cancellationToken) =>
+        WithGate(() => NonQuery(
+            "UPDATE schedule_runs SET call_id = $c WHERE schedule_key = $k AND due_ms = $d AND manual = $m",
+            cancellationToken, ("$c", callId), ("$k", scheduleKey), ("$d", dueMs), ("$m", manual ? 1 : 0)), cancellationToken);
+
+    /// <summary>The latest scheduled (not manual) tick of a schedule, or null.</summary>
+    public Task<long?> LastTickAsync(string scheduleKey, CancellationToken cancellationToken) =>
+        WithGate(async () => (await Query(
+            "SELECT MAX(due_ms) FROM schedule_runs WHERE schedule_key = $k AND manual = 0",
+            r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0), cancellationToken, ("$k", scheduleKey)).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
+
+    /// <summary>Ticks claimed but never spawned (the server died in between).</summary>
+    public Task<List<(string Key, long DueMs, string Function, string AppId, bool Manual)>> UnspawnedTicksAsync(CancellationToken cancellationToken) =>
+        WithGate(() => Query(
+            "SELECT schedule_key, due_ms, function_name, app_id, manual FROM schedule_runs WHERE call_id IS NULL",
+            r => (r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4) != 0), cancellationToken), cancellationToken);
+
+    public Task<List<(string Function, long DueMs, string? CallId, bool Manual)>> RunsAsync(string keyPrefix, int limit, CancellationToken cancellationToken) =>
+        WithGate(() => Query(
+            "SELECT function_name, due_ms, call_id, manual FROM schedule_runs WHERE substr(schedule_key, 1, length($p)) = $p ORDER BY due_ms DESC LIMIT $l",
+            r => (r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3) != 0), cancellationToken, ("$p", keyPrefix), ("$l", limit)),
+            cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Modal.Auth;
 using Modal.Deployments;
+using Modal.Schedules;
 using Modal.Backends;
 using Modal.Backends.Docker;
 using Modal.Scheduling;
@@ -30,6 +31,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     private IStateStore? _store;
     private IContainerBackend? _ownedBackend;
     private PlatformServices? _platform;
+    private ScheduleRunner? _schedules;
     private int _disposed;
 
     /// <summary>The http://127.0.0.1:PORT address clients and workers connect to.</summary>
@@ -65,6 +67,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         Scheduler? scheduler = null;
         WebApplication? web = null;
         PlatformServices? platform = null;
+        ScheduleRunner? schedules = null;
         try
         {
             if (options.ServerMode is { } serverMode)
@@ -78,7 +81,8 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             var backend = options.Backend ?? (ownedBackend = await BackendSelection.CreateAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false));
             scheduler = new Scheduler(options, store, blobs, backend);
             var deployments = platform is null ? null : new DeploymentService(scheduler, platform, stateDirectory, loggerFactory.CreateLogger<DeploymentService>());
-            web = BuildWeb(options, scheduler, loggerFactory, (backend as DockerBackend)?.ControlSocketPath, platform, deployments);
+            schedules = platform is null ? null : new ScheduleRunner(scheduler, platform, loggerFactory.CreateLogger<ScheduleRunner>());
+            web = BuildWeb(options, scheduler, loggerFactory, (backend as DockerBackend)?.ControlSocketPath, platform, deployments, schedules);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
             if (backend is DockerBackend { ControlSocketPath: var socket } && !OperatingSystem.IsWindows())
             {
@@ -98,11 +102,17 @@ public sealed class ControlPlaneHost : IAsyncDisposable
                 await deployments.ResumeRetirementsAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            if (schedules is not null)
+            {
+                await schedules.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return new ControlPlaneHost
             {
                 Address = address,
                 HttpAddress = httpAddress,
                 _platform = platform,
+                _schedules = schedules,
                 _web = web,
                 _scheduler = scheduler,
                 _store = store,
@@ -111,6 +121,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         }
         catch
         {
+            if (schedules is not null)
+            {
+                await schedules.DisposeAsync().ConfigureAwait(false);
+            }
+
             await Release(scheduler, web, ownedBackend, store).ConfigureAwait(false);
             if (platform is not null)
             {
@@ -129,6 +144,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             return;
         }
 
+        if (_schedules is not null)
+        {
+            await _schedules.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Release(_scheduler, _web, _ownedBackend, _store).ConfigureAwait(false);
         if (_platform is not null)
         {
@@ -138,7 +158,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         _scheduler = null;
     }
 
-    private static WebApplication BuildWeb(ControlPlaneOptions options, Scheduler scheduler, ILoggerFactory loggerFactory, string? unixSocket, PlatformServices? platform, DeploymentService? deployments)
+    private static WebApplication BuildWeb(ControlPlaneOptions options, Scheduler scheduler, ILoggerFactory loggerFactory, string? unixSocket, PlatformServices? platform, DeploymentService? deployments, ScheduleRunner? schedules)
     {
         // The empty builder reads no appsettings.json, environment or command line: an embedded control plane must not
         // pick up the host application's configuration, and it adds no console logger.
@@ -189,10 +209,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             }
         });
         builder.Services.AddSingleton(scheduler);
-        if (platform is not null && deployments is not null)
+        if (platform is not null && deployments is not null && schedules is not null)
         {
             builder.Services.AddSingleton(platform);
             builder.Services.AddSingleton(deployments);
+            builder.Services.AddSingleton(schedules);
         }
 
         var web = builder.Build();

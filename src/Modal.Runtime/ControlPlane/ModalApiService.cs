@@ -102,6 +102,12 @@ internal sealed class ModalApiService(Scheduler scheduler) : ModalApi.ModalApiBa
     public override Task<FunctionGetGeneratorItemsResponse> FunctionGetGeneratorItems(FunctionGetGeneratorItemsRequest request, ServerCallContext context) =>
         scheduler.GetGeneratorItemsAsync(request, GeneratorPollWait, context.CancellationToken);
 
+    public override async Task<FunctionUpdateAutoscalerResponse> FunctionUpdateAutoscaler(FunctionUpdateAutoscalerRequest request, ServerCallContext context)
+    {
+        await scheduler.UpdateAutoscalerAsync(request).ConfigureAwait(false);
+        return new FunctionUpdateAutoscalerResponse();
+    }
+
     public override Task<BlobPutResponse> BlobPut(IAsyncStreamReader<BlobChunk> requestStream, ServerCallContext context) =>
         BlobTransfer.PutAsync(scheduler.Blobs, requestStream, context.CancellationToken);
 

@@ -2,12 +2,13 @@ using Grpc.Core;
 using Modal.Auth;
 using Modal.Deployments;
 using Modal.Protocol;
+using Modal.Schedules;
 using Modal.Scheduling;
 
 namespace Modal.ControlPlane;
 
 /// <summary>Server mode's API: tokens, secrets and deployments, each scoped to the caller's workspace.</summary>
-internal sealed class PlatformApiService(Scheduler scheduler, PlatformServices platform, DeploymentService deployments) : PlatformApi.PlatformApiBase
+internal sealed class PlatformApiService(Scheduler scheduler, PlatformServices platform, DeploymentService deployments, ScheduleRunner schedules) : PlatformApi.PlatformApiBase
 {
     public override Task<WhoAmIResponse> WhoAmI(WhoAmIRequest request, ServerCallContext context)
     {
@@ -134,6 +135,16 @@ internal sealed class PlatformApiService(Scheduler scheduler, PlatformServices p
         }));
         return response;
     }
+
+    public override async Task<ScheduleRunNowResponse> ScheduleRunNow(ScheduleRunNowRequest request, ServerCallContext context) =>
+        new()
+        {
+            FunctionCallId = await schedules.RunNowAsync(
+                AuthInterceptor.Caller(context).Workspace, deployments.EnvironmentOf(request.Environment), request.AppName, request.FunctionName, context.CancellationToken).ConfigureAwait(false),
+        };
+
+    public override Task<ScheduleRunsResponse> ScheduleRuns(ScheduleRunsRequest request, ServerCallContext context) =>
+        schedules.RunsAsync(AuthInterceptor.Caller(context).Workspace, deployments.EnvironmentOf(request.Environment), request.AppName, request.Limit, context.CancellationToken);
 
     private static void ValidateSecretName(string name)
     {

@@ -129,6 +129,8 @@ internal static class DockerfileParser
 
         var image = state.Substitute(words[0], origin);
         state.Steps.Add(new BuildStep(ImageStepKinds.FromRegistry, [image], Origin: origin));
+        // As in Docker, an ARG declared before FROM serves FROM only; the build stage must declare it again to use it.
+        state.Args.Clear();
     }
 
     private static void Run(ParseState state, string rest, string origin)
@@ -373,14 +375,15 @@ internal static class DockerfileParser
                 start = i + 1;
             }
 
-            var end = line.TrimEnd();
+            // Continuation lines join with one space, as the shell would read them.
+            var end = current.Length == 0 ? line.TrimEnd() : line.Trim();
             if (end.EndsWith('\\'))
             {
-                current.Append(end[..^1]).Append(' ');
+                current.Append(end[..^1].TrimEnd()).Append(' ');
                 continue;
             }
 
-            current.Append(line);
+            current.Append(end);
             yield return (start, current.ToString());
             current.Clear();
         }

@@ -121,7 +121,7 @@ internal sealed class FunctionRuntime
 
     public RetryPolicy Retry { get; }
 
-    public AutoscalerSettings Autoscaler { get; }
+    public AutoscalerSettings Autoscaler { get; private set; }
 
     public long TimeoutMs { get; }
 
@@ -310,6 +310,16 @@ internal sealed class FunctionRuntime
     }
 
     /// <summary>Starts the containers the autoscaler wants now (minContainers at app start).</summary>
+    /// <summary>update_autoscaler: new settings that hold until the next deploy, which creates the function anew.</summary>
+    public void UpdateAutoscaler(AutoscalerSettings settings, long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            Autoscaler = settings;
+            ScaleUpLocked(nowMs, effects);
+        }
+    }
+
     public void Scale(long nowMs, SchedulingEffects effects)
     {
         lock (_gate)

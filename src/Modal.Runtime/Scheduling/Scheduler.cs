@@ -601,6 +601,29 @@ internal sealed class Scheduler : IAsyncDisposable
         return function;
     }
 
+    /// <summary>update_autoscaler: changes the function's scaling now; a redeploy creates new functions from the manifest.</summary>
+    internal async Task UpdateAutoscalerAsync(FunctionUpdateAutoscalerRequest request)
+    {
+        var function = GetFunctionById(request.FunctionId);
+        var current = function.Autoscaler;
+        var updated = current with
+        {
+            MinContainers = request.HasMinContainers ? request.MinContainers : current.MinContainers,
+            MaxContainers = request.HasMaxContainers ? request.MaxContainers : current.MaxContainers,
+            BufferContainers = request.HasBufferContainers ? request.BufferContainers : current.BufferContainers,
+            ScaledownWindow = request.HasScaledownWindowSeconds ? TimeSpan.FromSeconds(request.ScaledownWindowSeconds) : current.ScaledownWindow,
+        };
+        if (SettingRules.Autoscaler(updated.MinContainers, updated.MaxContainers, updated.BufferContainers, (int)updated.ScaledownWindow.TotalSeconds,
+                function.Manifest.Cluster?.Size) is { } violation)
+        {
+            throw new InvalidError($"update_autoscaler for '{function.Name}': {violation.Message}");
+        }
+
+        var effects = new SchedulingEffects();
+        function.UpdateAutoscaler(updated, NowMs, effects);
+        await ApplyAsync(effects).ConfigureAwait(false);
+    }
+
     /// <summary>Every app this control plane knows, stopped ones included (server mode lists and scopes them).</summary>
     internal IEnumerable<RunningApp> Apps => _apps.Values;
 

@@ -15,7 +15,7 @@ public sealed class RecordingBackend : IContainerBackend
     [
         FunctionSettings.Timeout, FunctionSettings.StartupTimeout, FunctionSettings.Retries, FunctionSettings.MinContainers,
         FunctionSettings.MaxContainers, FunctionSettings.BufferContainers, FunctionSettings.ScaledownWindow,
-        FunctionSettings.MaxInputs, FunctionSettings.Concurrency,
+        FunctionSettings.MaxInputs, FunctionSettings.Concurrency, FunctionSettings.Batching, FunctionSettings.Generator,
     ];
 
     private readonly Channel<ContainerSpec> _started = Channel.CreateUnbounded<ContainerSpec>();

@@ -1,0 +1,125 @@
+using System.Text.Json;
+
+namespace Modal.Cli.Tests;
+
+public class CliTests
+{
+    [Fact]
+    public async Task A_first_server_start_writes_a_profile_that_the_cli_then_uses_for_secrets_tokens_and_apps()
+    {
+        await using var cli = new ModalCli();
+        await cli.StartServerAsync();
+        Assert.True(cli.Listening.GetProperty("profileWritten").GetBoolean());
+        var profile = Assert.Single(ModalProfile.LoadAll(cli.ConfigPath));
+        Assert.Equal(cli.Listening.GetProperty("serverUrl").GetString(), profile.ServerUrl);
+        Assert.True(profile.Active);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The profile holds a token secret: readable by its owner only.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cli.ConfigPath));
+        }
+
+        var dotenv = Path.Combine(cli.Home, "prod.env");
+        await File.WriteAllTextAsync(dotenv, "DB_URL=postgres://db\nTOKEN=from-dotenv\n");
+        var created = await cli.RunAsync("secret", "create", "prod", "TOKEN=s3cr3t-value", "--from-dotenv", dotenv, "--json");
+        Assert.Equal(0, created.ExitCode);
+        Assert.DoesNotContain("s3cr3t-value", created.Stdout + created.Stderr, StringComparison.Ordinal);
+        var again = await cli.RunAsync("secret", "create", "prod", "TOKEN=x");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("--force", again.Stdout);
+
+        var listed = await cli.RunAsync("secret", "list", "--json");
+        using (var secrets = JsonDocument.Parse(listed.Stdout))
+        {
+            var secret = Assert.Single(secrets.RootElement.EnumerateArray());
+            Assert.Equal("prod", secret.GetProperty("name").GetString());
+            Assert.Equal(["DB_URL", "TOKEN"], secret.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+        }
+
+        Assert.DoesNotContain("s3cr3t-value", listed.Stdout, StringComparison.Ordinal);
+
+        var deployed = await cli.RunAsync("deploy", ModalCli.TestAppAssembly, "--name", "cli-app", "--json");
+        Assert.True(deployed.ExitCode == 0, deployed.Stdout + deployed.Stderr);
+        using (var deploy = JsonDocument.Parse(deployed.Stdout))
+        {
+            Assert.Equal(1, deploy.RootElement.GetProperty("version").GetInt32());
+            Assert.True(deploy.RootElement.GetProperty("filesUploaded").GetInt32() > 0);
+        }
+
+        var redeployed = await cli.RunAsync("deploy", ModalCli.TestAppAssembly, "--name", "cli-app", "--json");
+        using (var redeploy = JsonDocument.Parse(redeployed.Stdout))
+        {
+            Assert.Equal(2, redeploy.RootElement.GetProperty("version").GetInt32());
+            Assert.Equal(0, redeploy.RootElement.GetProperty("filesUploaded").GetInt32());
+        }
+
+        var rollback = await cli.RunAsync("app", "rollback", "cli-app", "v1", "--json");
+        Assert.Equal(0, rollback.ExitCode);
+        using (var history = JsonDocument.Parse((await cli.RunAsync("app", "history", "cli-app", "--json")).Stdout))
+        {
+            Assert.Equal([3, 2, 1], history.RootElement.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        }
+
+        using (var apps = JsonDocument.Parse((await cli.RunAsync("app", "list", "--json")).Stdout))
+        {
+            var app = Assert.Single(apps.RootElement.EnumerateArray());
+            Assert.Equal("deployed", app.GetProperty("state").GetString());
+            Assert.Equal(3, app.GetProperty("version").GetInt32());
+        }
+
+        Assert.Equal(0, (await cli.RunAsync("app", "stop", "cli-app")).ExitCode);
+        using (var apps = JsonDocument.Parse((await cli.RunAsync("app", "list", "--json")).Stdout))
+        {
+            Assert.Equal("stopped", Assert.Single(apps.RootElement.EnumerateArray()).GetProperty("state").GetString());
+        }
+
+        var token = await cli.RunAsync("token", "new", "--profile", "second", "--json");
+        Assert.Equal(0, token.ExitCode);
+        Assert.Equal(2, ModalProfile.LoadAll(cli.ConfigPath).Count);
+        Assert.Equal("second", Assert.Single(ModalProfile.LoadAll(cli.ConfigPath), p => p.Active).Name);
+        Assert.Equal(0, (await cli.RunAsync("secret", "list")).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_wrong_token_fails_with_AuthError_as_json_and_missing_features_say_so()
+    {
+        await using var cli = new ModalCli();
+        await cli.StartServerAsync();
+        var wrong = await cli.RunAsync(new Dictionary<string, string> { ["MODAL_TOKEN_ID"] = "ak-nope", ["MODAL_TOKEN_SECRET"] = "as-nope" }, "app", "list", "--json");
+        Assert.Equal(1, wrong.ExitCode);
+        using (var error = JsonDocument.Parse(wrong.Stdout))
+        {
+            Assert.Equal("AuthError", error.RootElement.GetProperty("type").GetString());
+        }
+
+        var set = await cli.RunAsync("token", "set", "--token-id", "ak-nope", "--token-secret", "as-nope");
+        Assert.Equal(1, set.ExitCode);
+        Assert.Contains("AuthError", set.Stdout);
+
+        var serve = await cli.RunAsync("serve", "anything");
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains("not implemented", serve.Stdout);
+    }
+
+    [Fact]
+    public void Profiles_round_trip_and_the_active_one_is_current()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "modal-profile-" + Guid.NewGuid().ToString("N") + ".toml");
+        try
+        {
+            ModalProfile.Save(new ModalProfile { Name = "a", ServerUrl = "http://127.0.0.1:1", TokenId = "ak-1", TokenSecret = "as-\"quoted\"" }, activate: true, path);
+            ModalProfile.Save(new ModalProfile { Name = "b", ServerUrl = "http://127.0.0.1:2", TokenId = "ak-2", TokenSecret = "as-2", Environment = "dev" }, activate: false, path);
+            var profiles = ModalProfile.LoadAll(path);
+            Assert.Equal(["a", "b"], profiles.Select(p => p.Name));
+            Assert.Equal("as-\"quoted\"", profiles[0].TokenSecret);
+            Assert.Equal("a", ModalProfile.Current(path)!.Name);
+            ModalProfile.Save(profiles[1], activate: true, path);
+            Assert.Equal("b", ModalProfile.Current(path)!.Name);
+            Assert.Equal("dev", ModalProfile.Current(path)!.Environment);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
