@@ -12,6 +12,8 @@ var scenarios = new Dictionary<string, Func<Task<object>>>(StringComparer.Ordina
     ["generator-500"] = GeneratorBenchmark.RunAsync,
     ["spawn-throughput"] = SpawnThroughputBenchmark.RunAsync,
     ["container-cold-start"] = ContainerColdStart.RunAsync,
+    ["batching"] = BatchingBenchmark.RunAsync,
+    ["concurrency"] = ConcurrencyBenchmark.RunAsync,
 };
 
 var requested = args.Length == 0 ? scenarios.Keys.ToArray() : args;

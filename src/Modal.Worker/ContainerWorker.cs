@@ -145,7 +145,7 @@ internal sealed class ContainerWorker
             while (await responses.MoveNext(cancellationToken).ConfigureAwait(false))
             {
                 var response = responses.Current;
-                if (!_firstInputSeen)
+                if (!_firstInputSeen && response.Inputs.Count > 0)
                 {
                     _firstInputSeen = true;
                     _log.Milestone("first input");

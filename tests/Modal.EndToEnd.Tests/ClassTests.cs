@@ -35,6 +35,24 @@ public sealed class ClassTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Exit_runs_when_an_idle_container_scales_down()
+    {
+        using var scratch = new Scratch();
+        var journal = scratch.File("journal.txt");
+
+        var container = await Classes.ShortLived.With(journal: journal).Touch.RemoteAsync();
+
+        // The class scales down one second after its last input; its [Exit] hook then writes to the journal.
+        var deadline = DateTime.UtcNow + Scratch.Patience;
+        while (!(await File.ReadAllTextAsync(journal)).Contains("exit", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal([$"enter {container}", $"exit {container}"], await File.ReadAllLinesAsync(journal));
+    }
+
+    [Fact]
     public async Task Cls_FromName_with_parameters_works_from_another_process_and_reaches_the_same_pool()
     {
         using var helper = HelperProcess.Start(

@@ -186,3 +186,38 @@ public class FromNameTests
         return output.ToString();
     }
 }
+
+public class AutoscalerTests
+{
+    [Fact]
+    public async Task UpdateAutoscaler_changes_scaling_now_and_the_next_deploy_reverts_it()
+    {
+        var backend = new RecordingBackend();
+        await using var server = await ServerFixture.StartAsync(backend: backend);
+        using var admin = server.Connect();
+        var v1 = await ServerFixture.DeployAsync(admin, "scaled");
+        await admin.Api.FunctionUpdateAutoscalerAsync(new FunctionUpdateAutoscalerRequest { FunctionId = v1.FunctionIds["Square"], MinContainers = 2 }, admin.Call);
+        var first = await backend.NextStartAsync("Square");
+        var second = await backend.NextStartAsync("Square");
+        Assert.NotEqual(first.TaskId, second.TaskId);
+        Assert.Equal(2, server.Host.Scheduler.GetFunctionById(v1.FunctionIds["Square"]).Autoscaler.MinContainers);
+
+        var v2 = await ServerFixture.DeployAsync(admin, "scaled");
+        Assert.Equal(0, server.Host.Scheduler.GetFunctionById(v2.FunctionIds["Square"]).Autoscaler.MinContainers);
+        Assert.IsType<InvalidError>(await TestConnection.FailureAsync(async () =>
+            await admin.Api.FunctionUpdateAutoscalerAsync(new FunctionUpdateAutoscalerRequest { FunctionId = v2.FunctionIds["Square"], MinContainers = 5, MaxContainers = 1 }, admin.Call)));
+    }
+}
+
+public class DeployValidationTests
+{
+    [Fact]
+    public async Task An_app_name_that_would_leave_the_state_directory_is_refused()
+    {
+        await using var server = await ServerFixture.StartAsync(backend: new RecordingBackend());
+        using var admin = server.Connect();
+        var error = await TestConnection.FailureAsync(() => ServerFixture.DeployAsync(admin, "../escape"));
+        Assert.IsType<InvalidError>(error);
+        Assert.Contains("not a valid app name", error.Message);
+    }
+}

@@ -64,4 +64,16 @@ public sealed class InputSlotsTests
 
         Assert.Equal(0, slots.TakeCredits());
     }
+
+    [Fact]
+    public void A_batched_container_asks_for_no_look_ahead_however_short_its_batches()
+    {
+        var slots = new InputSlots<string>(slots: 1, maxInputs: 0, prefetch: false);
+        Assert.Equal(1, slots.TakeCredits());
+        slots.Accept("batch-1");
+        slots.Complete(durationMicroseconds: 20);
+
+        Assert.Equal(0, slots.PrefetchTarget);
+        Assert.Equal(1, slots.TakeCredits());
+    }
 }

@@ -27,6 +27,9 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
         }
 
         var environment = EnvironmentOf(request.Environment);
+        // Both name a folder of the state directory.
+        ValidateName(request.Name, "app name");
+        ValidateName(environment, "environment");
         var missing = MissingFiles(request.Files);
         if (missing.Count > 0)
         {
@@ -187,6 +190,14 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
             await using var source = scheduler.Blobs.OpenRead(file.Sha256);
             await using var destination = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
             await source.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void ValidateName(string name, string what)
+    {
+        if (name.Length > 64 || name.StartsWith('.') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new InvalidError($"'{name}' is not a valid {what}: use up to 64 letters, digits, '-', '_' or '.', not starting with '.'.");
         }
     }
 

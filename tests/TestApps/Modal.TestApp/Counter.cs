@@ -69,3 +69,21 @@ public class Doubler
     [Batched(MaxBatchSize = 4, WaitMs = 200)]
     public List<int> Double(List<int> xs) => xs.Select(x => (x * 2) + Offset + (xs.Count * 1000)).ToList();
 }
+
+/// <summary>Scales down one second after its last input, so a test can see [Exit] run on scale-down.</summary>
+[Cls(ScaledownWindow = 1)]
+public class ShortLived
+{
+    [Parameter]
+    public string Journal { get; set; } = "";
+
+    [Enter]
+    public void Open() => File.AppendAllText(Journal, $"enter {Worker.TaskId}\n");
+
+    [Exit]
+    public async Task CloseAsync(CancellationToken cancellationToken) =>
+        await File.AppendAllTextAsync(Journal, $"exit {Worker.TaskId}\n", cancellationToken);
+
+    [Method]
+    public string Touch() => Worker.TaskId;
+}

@@ -42,6 +42,15 @@ public sealed class DockerBackend : IContainerBackend
         FunctionSettings.BlockNetwork,
     ];
 
+    // Settings the local backend may come to honour with host-side means (devices, folders, several processes) that
+    // a container needs its own plumbing for; until this backend has it, it refuses them rather than ignore them.
+    private static readonly HashSet<string> NeedContainerPlumbing =
+    [
+        FunctionSettings.Gpu,
+        FunctionSettings.Volumes,
+        FunctionSettings.Cluster,
+    ];
+
     private readonly DockerClient _docker;
     private readonly DockerBackendOptions _options;
     private readonly ILogger _logger;
@@ -156,7 +165,7 @@ public sealed class DockerBackend : IContainerBackend
 
     public void Validate(string appName, IReadOnlyList<FunctionManifest> functions)
     {
-        FunctionSettings.EnsureSupported(Name, functions, s => LocalProcessBackend.Supported.Contains(s) || ContainerSettings.Contains(s));
+        FunctionSettings.EnsureSupported(Name, functions, IsSupported);
         var problems = new List<string>();
         foreach (var function in functions)
         {
@@ -327,7 +336,16 @@ public sealed class DockerBackend : IContainerBackend
             _logger.LogDebug("Started container {Container} for task {TaskId} ({Function}) from {Image}", containerId[..12], spec.TaskId, spec.FunctionName, image.ModalImageId);
             var pump = ContainerOutputReader.PumpAsync(output, (line, isError) => (isError ? _stderr : _stdout).WriteLine(line), CancellationToken.None);
             await _docker.Containers.WaitContainerAsync(containerId, CancellationToken.None).ConfigureAwait(false);
-            await pump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            try
+            {
+                await pump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A process the function started still holds the output open; why the container ended matters more.
+                _logger.LogDebug("Output of container task {TaskId} did not end with it", spec.TaskId);
+            }
+
             var state = (await _docker.Containers.InspectContainerAsync(containerId, CancellationToken.None).ConfigureAwait(false)).State;
             exitCode = (int)state.ExitCode;
             reason = Describe(state, spec.Function, task.StopRequested);
@@ -335,10 +353,6 @@ public sealed class DockerBackend : IContainerBackend
         catch (OperationCanceledException) when (task.StopRequested)
         {
             reason = "stopped before it started";
-        }
-        catch (TimeoutException)
-        {
-            reason = "exited; its output did not finish streaming";
         }
         catch (Exception ex)
         {
@@ -505,6 +519,10 @@ public sealed class DockerBackend : IContainerBackend
 
         return result;
     }
+
+    /// <summary>What the worker and control plane implement (as for local workers), plus what containers add.</summary>
+    private static bool IsSupported(string setting) =>
+        ContainerSettings.Contains(setting) || (LocalProcessBackend.Supported.Contains(setting) && !NeedContainerPlumbing.Contains(setting));
 
     private static string? Label(IDictionary<string, string>? labels, string name) =>
         labels is not null && labels.TryGetValue(name, out var value) ? value : null;
