@@ -8,7 +8,7 @@ app.Configure(config =>
     config.AddCommand<ServerCommand>("server").WithDescription("Run the control plane as a long-lived server (gRPC + HTTP).");
     config.AddCommand<RunCommand>("run").WithDescription("Run an app's entrypoint: modal run <project|dll> [-- args].");
     config.AddCommand<DeployCommand>("deploy").WithDescription("Deploy an app as the next version of its name.");
-    config.AddCommand<ServeCommand>("serve").WithDescription("Redeploy an ephemeral app when its files change (not implemented yet).");
+    config.AddCommand<ServeCommand>("serve").WithDescription("Deploy an app as APP-serve and redeploy it when its files change.");
     config.AddBranch("app", branch =>
     {
         branch.SetDescription("Deployed and running apps.");

@@ -96,9 +96,9 @@ public class CliTests
         Assert.Equal(1, set.ExitCode);
         Assert.Contains("AuthError", set.Stdout);
 
-        var serve = await cli.RunAsync("serve", "anything");
-        Assert.Equal(1, serve.ExitCode);
-        Assert.Contains("not implemented", serve.Stdout);
+        var detach = await cli.RunAsync("run", ModalCli.TestAppAssembly, "--detach");
+        Assert.Equal(1, detach.ExitCode);
+        Assert.Contains("not implemented", detach.Stdout);
     }
 
     [Fact]
@@ -121,5 +121,43 @@ public class CliTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task Serve_redeploys_when_the_build_output_changes_and_stops_the_app_on_SIGTERM()
+    {
+        await using var cli = new ModalCli();
+        await cli.StartServerAsync();
+        var output = Path.Combine(cli.Home, "app");
+        Directory.CreateDirectory(output);
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(ModalCli.TestAppAssembly)!))
+        {
+            File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
+        }
+
+        using var serve = cli.Start("serve", Path.Combine(output, "Modal.TestApp.dll"), "--json");
+        using (var first = JsonDocument.Parse(await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) ?? "{}"))
+        {
+            Assert.Equal("deployed", first.RootElement.GetProperty("event").GetString());
+            Assert.Equal("testapp-serve", first.RootElement.GetProperty("name").GetString());
+            Assert.Equal(1, first.RootElement.GetProperty("version").GetInt32());
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(output, "changed.txt"), "a change");
+        using (var second = JsonDocument.Parse(await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) ?? "{}"))
+        {
+            Assert.Equal(2, second.RootElement.GetProperty("version").GetInt32());
+            Assert.Equal(1, second.RootElement.GetProperty("filesUploaded").GetInt32());
+        }
+
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        await serve.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(0, serve.ExitCode);
+        using var apps = JsonDocument.Parse((await cli.RunAsync("app", "list", "--json")).Stdout);
+        Assert.Equal("stopped", Assert.Single(apps.RootElement.EnumerateArray()).GetProperty("state").GetString());
     }
 }

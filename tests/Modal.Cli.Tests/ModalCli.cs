@@ -50,6 +50,9 @@ internal sealed class ModalCli : IAsyncDisposable
 
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) => RunAsync(null, arguments);
 
+    /// <summary>Starts a long-running command (serve) and returns its process; the caller reads its output and ends it.</summary>
+    public System.Diagnostics.Process Start(params string[] arguments) => System.Diagnostics.Process.Start(StartInfo(arguments))!;
+
     public async ValueTask DisposeAsync()
     {
         if (_server is { HasExited: false })
