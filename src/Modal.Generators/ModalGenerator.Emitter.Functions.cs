@@ -24,8 +24,8 @@ public sealed partial class ModalGenerator
                 }
 
                 first = false;
-                EmitRecord(writer, Accessibility(function), $"{function.Identifier}Args", $"The arguments of function '{function.Name}'.",
-                    ValueParameters(function).Select(p => $"{p.CallerType} {Id(p.Name)}"));
+                EmitArgsClass(writer, Accessibility(function), $"{function.Identifier}Args", $"The arguments of function '{function.Name}'.",
+                    ValueParameters(function).Select(p => (p.CallerType, Id(p.Name))));
             }
 
             foreach (var cls in model.Classes)
@@ -37,8 +37,8 @@ public sealed partial class ModalGenerator
                 foreach (var method in cls.Methods)
                 {
                     writer.WriteLine();
-                    EmitRecord(writer, access, $"{method.Identifier}Args", $"The arguments of method '{cls.Name}.{method.Name}'.",
-                        ValueParameters(method).Select(p => $"{p.CallerType} {Id(p.Name)}"));
+                    EmitArgsClass(writer, access, $"{method.Identifier}Args", $"The arguments of method '{cls.Name}.{method.Name}'.",
+                        ValueParameters(method).Select(p => (p.CallerType, Id(p.Name))));
                 }
             }
 
@@ -85,6 +85,35 @@ public sealed partial class ModalGenerator
         }
 
         /// <summary>
+        /// An argument record as a plain sealed class: a constructor and get-only properties, all the formatter and the
+        /// handles use. A <c>record</c> would add about ten synthesized members (equality, printing, cloning) per function,
+        /// which an app with hundreds of functions paid for in every compilation.
+        /// </summary>
+        private static void EmitArgsClass(SourceWriter writer, string access, string name, string summary, System.Collections.Generic.IEnumerable<(string Type, string Name)> fields)
+        {
+            var list = fields.ToList();
+            writer.WriteLine($"/// <summary>{summary}</summary>");
+            writer.WriteLine(GeneratedCode);
+            writer.WriteLine($"{access} sealed class {name}");
+            writer.OpenBlock();
+            writer.WriteLine($"public {name}({string.Join(", ", list.Select(f => $"{f.Type} {f.Name}"))})");
+            writer.OpenBlock();
+            foreach (var field in list)
+            {
+                writer.WriteLine($"this.{field.Name} = {field.Name};");
+            }
+
+            writer.CloseBlock();
+            foreach (var field in list)
+            {
+                writer.WriteLine();
+                writer.WriteLine($"public {field.Type} {field.Name} {{ get; }}");
+            }
+
+            writer.CloseBlock();
+        }
+
+        /// <summary>
         /// A function's handle; with <paramref name="owner"/>, the handle of one method of that [Cls] class, bound to the
         /// parameter values of the class instance that exposes it (so it has no Local).
         /// </summary>
@@ -121,7 +150,7 @@ public sealed partial class ModalGenerator
             if (function.IsGenerator)
             {
                 // A generator streams: remote_gen is its one remote verb (it is never retried, spawned or mapped).
-                writer.WriteLine("/// <summary>Runs the generator remotely and yields its items as it produces them; the function runs only a small window ahead of this loop.</summary>");
+                writer.WriteLine("/// <summary>Runs the generator remotely and yields its items as it produces them.</summary>");
                 writer.WriteLine($"public {IAsyncEnumerable}<{result}> RemoteGenAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
                 writer.WriteLine($"    RemoteGenCoreAsync({newArgs}, cancellationToken);");
                 writer.WriteLine();
@@ -148,13 +177,13 @@ public sealed partial class ModalGenerator
             }
 
             // spawn
-            writer.WriteLine("/// <summary>Starts the function without waiting; fetch the result later from the returned call.</summary>");
+            writer.WriteLine("/// <summary>Starts the function without waiting; get the result later from the returned call.</summary>");
             writer.WriteLine($"public {Task}<global::Modal.FunctionCall<{result}>> SpawnAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
             writer.WriteLine($"    SpawnCoreAsync({newArgs}, cancellationToken);");
 
             if (values.Count > 0)
             {
-                EmitInputIterators(writer, args, result, values);
+                EmitInputIterators(writer, args, values);
             }
 
             writer.CloseBlock();
@@ -175,67 +204,77 @@ public sealed partial class ModalGenerator
             }
         }
 
+        /// <summary>The most parameters the base class's Zip/Star helpers take; beyond it a handle gets its own iterators.</summary>
+        private const int MaxHelperArity = 4;
+
+        /// <summary>
+        /// The map verbs. They forward to the base class: its generic Zip/Star/Select helpers turn the input sequences into
+        /// argument records through the handle's NewArgs, so no handle compiles iterators of its own (a large app has hundreds).
+        /// </summary>
         private static void EmitMaps(SourceWriter writer, string result, System.Collections.Generic.List<ParameterModel> values)
         {
             var sequences = string.Join("", values.Select(p => $"{IEnumerable}<{p.CallerType}> {Id(p.Name)}, "));
             var names = string.Join(", ", values.Select(p => Id(p.Name)));
-            var checks = string.Join("\n", values.Select(p => $"global::System.ArgumentNullException.ThrowIfNull({Id(p.Name)});"));
-            var zip = values.Count == 1 ? "every input" : "the inputs zipped, stopping at the shortest,";
+            var helpers = values.Count <= MaxHelperArity;
+            var zipped = helpers ? $"Zip({names}, NewArgs)" : $"ZipInputs({names})";
+            var zip = values.Count == 1 ? "every input" : "the inputs zipped (shortest wins)";
 
-            writer.WriteLine($"/// <summary>Runs the function over {zip} in parallel containers; results follow input order unless <paramref name=\"orderOutputs\"/> is false. The first failure is thrown.</summary>");
-            writer.WriteLine($"public {IAsyncEnumerable}<{result}> MapAsync({sequences}bool orderOutputs = true, {CancellationToken} cancellationToken = default)");
-            writer.OpenBlock();
-            writer.WriteLine(checks);
-            writer.WriteLine($"return MapCoreAsync(ZipInputs({names}), orderOutputs, cancellationToken);");
-            writer.CloseBlock();
+            writer.WriteLine($"/// <summary>Runs the function over {zip} in parallel; results in input order unless orderOutputs is false.</summary>");
+            writer.WriteLine($"public {IAsyncEnumerable}<{result}> MapAsync({sequences}bool orderOutputs = true, {CancellationToken} cancellationToken = default) =>");
+            writer.WriteLine($"    MapCoreAsync({zipped}, orderOutputs, cancellationToken);");
             writer.WriteLine();
 
-            writer.WriteLine("/// <summary>Like MapAsync; with <paramref name=\"returnExceptions\"/> true a failed input yields its error as a value instead of ending the map.</summary>");
-            writer.WriteLine($"public {IAsyncEnumerable}<global::Modal.FunctionResult<{result}>> MapAsync({sequences}bool returnExceptions, bool orderOutputs = true, {CancellationToken} cancellationToken = default)");
-            writer.OpenBlock();
-            writer.WriteLine(checks);
-            writer.WriteLine("return returnExceptions");
-            writer.WriteLine($"    ? MapResultsCoreAsync(ZipInputs({names}), orderOutputs, cancellationToken)");
-            writer.WriteLine($"    : AsResults(MapCoreAsync(ZipInputs({names}), orderOutputs, cancellationToken), cancellationToken);");
-            writer.CloseBlock();
+            writer.WriteLine("/// <summary>Like MapAsync; with returnExceptions true a failed input yields its error as a value.</summary>");
+            writer.WriteLine($"public {IAsyncEnumerable}<global::Modal.FunctionResult<{result}>> MapAsync({sequences}bool returnExceptions, bool orderOutputs = true, {CancellationToken} cancellationToken = default) =>");
+            writer.WriteLine($"    MapResultsCoreAsync({zipped}, returnExceptions, orderOutputs, cancellationToken);");
             writer.WriteLine();
 
             if (values.Count == 1)
             {
                 var p = values[0];
-                writer.WriteLine("/// <summary>Runs the function over an asynchronous source of inputs; results follow input order unless <paramref name=\"orderOutputs\"/> is false.</summary>");
-                writer.WriteLine($"public {IAsyncEnumerable}<{result}> MapAsync({IAsyncEnumerable}<{p.CallerType}> {Id(p.Name)}, bool orderOutputs = true, {CancellationToken} cancellationToken = default)");
-                writer.OpenBlock();
-                writer.WriteLine(checks);
-                writer.WriteLine($"return MapCoreAsync(ZipInputsAsync({Id(p.Name)}, cancellationToken), orderOutputs, cancellationToken);");
-                writer.CloseBlock();
+                writer.WriteLine("/// <summary>Runs the function over an asynchronous source of inputs.</summary>");
+                writer.WriteLine($"public {IAsyncEnumerable}<{result}> MapAsync({IAsyncEnumerable}<{p.CallerType}> {Id(p.Name)}, bool orderOutputs = true, {CancellationToken} cancellationToken = default) =>");
+                writer.WriteLine($"    MapCoreAsync(Select({Id(p.Name)}, NewArgs, cancellationToken), orderOutputs, cancellationToken);");
                 writer.WriteLine();
             }
             else
             {
-                writer.WriteLine("/// <summary>Runs the function once per tuple of arguments; results follow input order unless <paramref name=\"orderOutputs\"/> is false.</summary>");
-                writer.WriteLine($"public {IAsyncEnumerable}<{result}> StarmapAsync({IEnumerable}<{TupleType(values)}> inputs, bool orderOutputs = true, {CancellationToken} cancellationToken = default)");
-                writer.OpenBlock();
-                writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(inputs);");
-                writer.WriteLine("return MapCoreAsync(StarInputs(inputs), orderOutputs, cancellationToken);");
-                writer.CloseBlock();
+                writer.WriteLine("/// <summary>Runs the function once per tuple of arguments.</summary>");
+                writer.WriteLine($"public {IAsyncEnumerable}<{result}> StarmapAsync({IEnumerable}<{TupleType(values)}> inputs, bool orderOutputs = true, {CancellationToken} cancellationToken = default) =>");
+                writer.WriteLine($"    MapCoreAsync({(helpers ? "Star(inputs, NewArgs)" : "StarInputs(inputs)")}, orderOutputs, cancellationToken);");
                 writer.WriteLine();
             }
 
-            writer.WriteLine("/// <summary>Submits every input without waiting for results (fire and forget); returns once all are accepted.</summary>");
-            writer.WriteLine($"public {Task} SpawnMapAsync({sequences}{CancellationToken} cancellationToken = default)");
-            writer.OpenBlock();
-            writer.WriteLine(checks);
-            writer.WriteLine($"return SpawnMapCoreAsync(ZipInputs({names}), cancellationToken);");
-            writer.CloseBlock();
+            writer.WriteLine("/// <summary>Submits every input without waiting for results.</summary>");
+            writer.WriteLine($"public {Task} SpawnMapAsync({sequences}{CancellationToken} cancellationToken = default) =>");
+            writer.WriteLine($"    SpawnMapCoreAsync({zipped}, cancellationToken);");
             writer.WriteLine();
         }
 
-        private static void EmitInputIterators(SourceWriter writer, string args, string result, System.Collections.Generic.List<ParameterModel> values)
+        private static void EmitInputIterators(SourceWriter writer, string args, System.Collections.Generic.List<ParameterModel> values)
         {
             writer.WriteLine();
+            var declared = string.Join(", ", values.Select(p => $"{p.CallerType} {Id(p.Name)}"));
+            writer.WriteLine($"private static {args} NewArgs({declared}) => new {args}({string.Join(", ", values.Select(p => Id(p.Name)))});");
+            if (values.Count <= MaxHelperArity)
+            {
+                return;
+            }
+
+            // Past the helpers' arity: the same iterators, written out for this handle. Null checks stay eager.
             var sequences = string.Join(", ", values.Select(p => $"{IEnumerable}<{p.CallerType}> {Id(p.Name)}"));
+            writer.WriteLine();
             writer.WriteLine($"private static {IEnumerable}<{args}> ZipInputs({sequences})");
+            writer.OpenBlock();
+            foreach (var p in values)
+            {
+                writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({Id(p.Name)});");
+            }
+
+            writer.WriteLine($"return ZipIterator({string.Join(", ", values.Select(p => Id(p.Name)))});");
+            writer.CloseBlock();
+            writer.WriteLine();
+            writer.WriteLine($"private static {IEnumerable}<{args}> ZipIterator({sequences})");
             writer.OpenBlock();
             for (var i = 0; i < values.Count; i++)
             {
@@ -247,37 +286,18 @@ public sealed partial class ModalGenerator
             writer.WriteLine($"yield return new {args}({string.Join(", ", values.Select((_, i) => $"__e{i}.Current"))});");
             writer.CloseBlock();
             writer.CloseBlock();
-
-            if (values.Count == 1)
-            {
-                var p = values[0];
-                writer.WriteLine();
-                writer.WriteLine($"private static async {IAsyncEnumerable}<{args}> ZipInputsAsync({IAsyncEnumerable}<{p.CallerType}> {Id(p.Name)}, [global::System.Runtime.CompilerServices.EnumeratorCancellation] {CancellationToken} cancellationToken = default)");
-                writer.OpenBlock();
-                writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.WithCancellation({Id(p.Name)}, cancellationToken).ConfigureAwait(false))");
-                writer.OpenBlock();
-                writer.WriteLine($"yield return new {args}(__item);");
-                writer.CloseBlock();
-                writer.CloseBlock();
-            }
-            else
-            {
-                writer.WriteLine();
-                writer.WriteLine($"private static {IEnumerable}<{args}> StarInputs({IEnumerable}<{TupleType(values)}> inputs)");
-                writer.OpenBlock();
-                writer.WriteLine("foreach (var __input in inputs)");
-                writer.OpenBlock();
-                writer.WriteLine($"yield return new {args}({string.Join(", ", values.Select((_, i) => $"__input.Item{i + 1}"))});");
-                writer.CloseBlock();
-                writer.CloseBlock();
-            }
-
             writer.WriteLine();
-            writer.WriteLine($"private static async {IAsyncEnumerable}<global::Modal.FunctionResult<{result}>> AsResults({IAsyncEnumerable}<{result}> results, [global::System.Runtime.CompilerServices.EnumeratorCancellation] {CancellationToken} cancellationToken = default)");
+            writer.WriteLine($"private static {IEnumerable}<{args}> StarInputs({IEnumerable}<{TupleType(values)}> inputs)");
             writer.OpenBlock();
-            writer.WriteLine($"await foreach (var __result in {AsyncEnumerableExtensions}.WithCancellation(results, cancellationToken).ConfigureAwait(false))");
+            writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+            writer.WriteLine("return StarIterator(inputs);");
+            writer.CloseBlock();
+            writer.WriteLine();
+            writer.WriteLine($"private static {IEnumerable}<{args}> StarIterator({IEnumerable}<{TupleType(values)}> inputs)");
             writer.OpenBlock();
-            writer.WriteLine($"yield return new global::Modal.FunctionResult<{result}>(__result);");
+            writer.WriteLine("foreach (var __input in inputs)");
+            writer.OpenBlock();
+            writer.WriteLine($"yield return new {args}({string.Join(", ", values.Select((_, i) => $"__input.Item{i + 1}"))});");
             writer.CloseBlock();
             writer.CloseBlock();
         }

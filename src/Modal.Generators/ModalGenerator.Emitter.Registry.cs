@@ -231,7 +231,9 @@ public sealed partial class ModalGenerator
             }
 
             writer.WriteLine();
-            writer.WriteLine($"public override {(function.IsAsync ? "async " : "")}{ValueTask}<byte[]> InvokeAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context)");
+            // No invoker is an async method itself: it forwards the user's result to the base class's generic Serialize*
+            // helpers, so hundreds of functions do not compile hundreds of state machines.
+            writer.WriteLine($"public override {ValueTask}<byte[]> InvokeAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context)");
             writer.OpenBlock();
             writer.WriteLine($"var __args = {Serializer}.Deserialize<{args}?>(args, context.SerializerOptions, context.CancellationToken)");
             writer.WriteLine($"    ?? {missingArgs};");
@@ -251,64 +253,48 @@ public sealed partial class ModalGenerator
                 };
             }));
             var call = $"{target}({arguments})";
-            var resultVariable = function.IsBatched ? "__batch" : "__result";
-            EmitCall(writer, function, call, resultVariable);
-
+            var functionName = Literal(function.Name);
+            var isTask = function.Shape is ResultShape.Task or ResultShape.TaskOfT or ResultShape.ValueTask or ResultShape.ValueTaskOfT;
             if (function.IsBatched)
             {
-                EmitBatchCountCheck(writer, function, "1");
-                writer.WriteLine("var __result = __batch[0];");
+                writer.WriteLine(isTask
+                    ? $"return SerializeFirstAsync<{BatchType(function)}, {function.ResultType}>({call}, {functionName}, context);"
+                    : $"return new {ValueTask}<byte[]>(SerializeFirst<{function.ResultType}>({call}, {functionName}, context));");
+            }
+            else if (isTask)
+            {
+                writer.WriteLine($"return SerializeAsync({call}, context);");
+            }
+            else if (function.HasResult)
+            {
+                writer.WriteLine($"return new {ValueTask}<byte[]>(Serialize<{function.ResultType}>({call}, context));");
+            }
+            else
+            {
+                writer.WriteLine($"{call};");
+                writer.WriteLine($"return new {ValueTask}<byte[]>(Serialize(global::MessagePack.Nil.Default, context));");
             }
 
-            var serialize = function.HasResult
-                ? $"{Serializer}.Serialize<{function.ResultType}>(__result, context.SerializerOptions, context.CancellationToken)"
-                : $"{Serializer}.Serialize<global::MessagePack.Nil>(global::MessagePack.Nil.Default, context.SerializerOptions, context.CancellationToken)";
-            writer.WriteLine(function.IsAsync ? $"return {serialize};" : $"return new {ValueTask}<byte[]>({serialize});");
             writer.CloseBlock();
-
             if (function.IsBatched)
             {
                 writer.WriteLine();
-                EmitBatchInvoke(writer, function, args, target, missingArgs);
+                EmitBatchInvoke(writer, function, args, target, missingArgs, isTask);
             }
 
             writer.CloseBlock();
         }
 
-        private static void EmitCall(SourceWriter writer, FunctionModel function, string call, string resultVariable)
-        {
-            switch (function.Shape)
-            {
-                case ResultShape.Void:
-                case ResultShape.Task:
-                case ResultShape.ValueTask:
-                    writer.WriteLine(function.Shape == ResultShape.Void ? $"{call};" : $"await {call}.ConfigureAwait(false);");
-                    break;
-                case ResultShape.Value:
-                    writer.WriteLine($"var {resultVariable} = {call};");
-                    break;
-                case ResultShape.TaskOfT:
-                case ResultShape.ValueTaskOfT:
-                    writer.WriteLine($"var {resultVariable} = await {call}.ConfigureAwait(false);");
-                    break;
-            }
-        }
-
-        private static void EmitBatchCountCheck(SourceWriter writer, FunctionModel function, string expected)
-        {
-            var count = function.BatchResultCollection == "array" ? "Length" : "Count";
-            writer.WriteLine($"if (__batch is null || __batch.{count} != {expected})");
-            writer.OpenBlock();
-            writer.WriteLine($"throw new global::System.InvalidOperationException({Literal($"[Batched] function '{function.Name}' returned ")} + (__batch is null ? \"null\" : __batch.{count}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)) + {Literal(" results for ")} + {expected}.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + {Literal(" inputs; a batched function returns one result per input, in input order.")});");
-            writer.CloseBlock();
-            writer.WriteLine();
-        }
+        /// <summary>The collection a [Batched] function returns its results in.</summary>
+        private static string BatchType(FunctionModel function) => function.BatchResultCollection == "array"
+            ? $"{function.ResultType}[]"
+            : $"global::System.Collections.Generic.List<{function.ResultType}>";
 
         /// <summary>Deserializes every input of a batch, builds the lists the function takes, and serializes its list back per input.</summary>
-        private static void EmitBatchInvoke(SourceWriter writer, FunctionModel function, string args, string target, string missingArgs)
+        private static void EmitBatchInvoke(SourceWriter writer, FunctionModel function, string args, string target, string missingArgs, bool isTask)
         {
             var values = function.Parameters.Where(p => !p.IsCancellationToken).ToList();
-            writer.WriteLine($"public override {(function.IsAsync ? "async " : "")}{ValueTask}<byte[][]> InvokeBatchAsync(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> args, global::Modal.Dispatch.InvocationContext context)");
+            writer.WriteLine($"public override {ValueTask}<byte[][]> InvokeBatchAsync(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> args, global::Modal.Dispatch.InvocationContext context)");
             writer.OpenBlock();
             writer.WriteLine("var __count = args.Count;");
             foreach (var p in values)
@@ -332,42 +318,22 @@ public sealed partial class ModalGenerator
             writer.CloseBlock();
             writer.WriteLine();
             var arguments = string.Join(", ", function.Parameters.Select(p => p.IsCancellationToken ? "context.CancellationToken" : $"__{p.Name}"));
-            EmitCall(writer, function, $"{target}({arguments})", "__batch");
-            EmitBatchCountCheck(writer, function, "__count");
-            writer.WriteLine("var __results = new byte[__count][];");
-            writer.WriteLine("for (var __i = 0; __i < __count; __i++)");
-            writer.OpenBlock();
-            writer.WriteLine($"__results[__i] = {Serializer}.Serialize<{function.ResultType}>(__batch[__i], context.SerializerOptions, context.CancellationToken);");
-            writer.CloseBlock();
-            writer.WriteLine();
-            writer.WriteLine(function.IsAsync ? "return __results;" : $"return new {ValueTask}<byte[][]>(__results);");
+            var call = $"{target}({arguments})";
+            writer.WriteLine(isTask
+                ? $"return SerializeBatchAsync<{BatchType(function)}, {function.ResultType}>({call}, __count, {Literal(function.Name)}, context);"
+                : $"return new {ValueTask}<byte[][]>(SerializeBatch<{function.ResultType}>({call}, __count, {Literal(function.Name)}, context));");
             writer.CloseBlock();
         }
 
         /// <summary>Runs a generator and serializes each item as it is yielded; the caller's pace drives the user's code.</summary>
         private static void EmitStreamInvoke(SourceWriter writer, FunctionModel function, string args, string target, string missingArgs)
         {
-            writer.WriteLine($"public override async {IAsyncEnumerable}<byte[]> InvokeStreamAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context)");
+            writer.WriteLine($"public override {IAsyncEnumerable}<byte[]> InvokeStreamAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context)");
             writer.OpenBlock();
             writer.WriteLine($"var __args = {Serializer}.Deserialize<{args}?>(args, context.SerializerOptions, context.CancellationToken)");
             writer.WriteLine($"    ?? {missingArgs};");
             var arguments = string.Join(", ", function.Parameters.Select(p => p.IsCancellationToken ? "context.CancellationToken" : $"__args.{Id(p.Name)}"));
-            var call = $"{target}({arguments})";
-            if (function.Shape == ResultShape.AsyncEnumerable)
-            {
-                writer.WriteLine($"await foreach (var __item in {AsyncEnumerableExtensions}.WithCancellation({call}, context.CancellationToken).ConfigureAwait(false))");
-            }
-            else
-            {
-                // A synchronous iterator: it runs on the worker's thread for this input, between the awaits of the caller.
-                writer.WriteLine("await global::System.Threading.Tasks.Task.CompletedTask.ConfigureAwait(false);");
-                writer.WriteLine($"foreach (var __item in {call})");
-            }
-
-            writer.OpenBlock();
-            writer.WriteLine("context.CancellationToken.ThrowIfCancellationRequested();");
-            writer.WriteLine($"yield return {Serializer}.Serialize<{function.ResultType}>(__item, context.SerializerOptions, context.CancellationToken);");
-            writer.CloseBlock();
+            writer.WriteLine($"return SerializeStreamAsync({target}({arguments}), context);");
             writer.CloseBlock();
         }
 

@@ -20,7 +20,6 @@ public sealed partial class ModalGenerator
         private const string CancellationToken = "global::System.Threading.CancellationToken";
         private const string IEnumerable = "global::System.Collections.Generic.IEnumerable";
         private const string IAsyncEnumerable = "global::System.Collections.Generic.IAsyncEnumerable";
-        private const string AsyncEnumerableExtensions = "global::System.Threading.Tasks.TaskAsyncEnumerableExtensions";
 
         public static void Emit(SourceProductionContext context, GenerationModel model)
         {

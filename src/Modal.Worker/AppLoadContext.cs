@@ -10,7 +10,8 @@ namespace Modal.Worker;
 /// </summary>
 internal sealed class AppLoadContext : AssemblyLoadContext
 {
-    private static readonly string[] SharedPrefixes = ["Modal.", "MessagePack", "Grpc.", "Google.Protobuf", "Microsoft.Extensions."];
+    // ILGPU: Modal.Gpu's GpuContext hands out ILGPU accelerators, so the app must see the worker's ILGPU types.
+    private static readonly string[] SharedPrefixes = ["Modal.", "MessagePack", "Grpc.", "Google.Protobuf", "Microsoft.Extensions.", "ILGPU"];
 
     private readonly AssemblyDependencyResolver _resolver;
 

@@ -106,6 +106,19 @@ catch (ModalException ex)
     log.Error(ex.Message);
     exitCode = 1;
 }
+finally
+{
+    // The GPU context holds CUDA contexts and device memory; the container's end is its end (after [Exit] hooks, which
+    // may still use it). Environment.Exit below would skip finalizers, so it is disposed explicitly.
+    try
+    {
+        Gpu.DisposeCurrent();
+    }
+    catch (Exception ex)
+    {
+        log.Error($"disposing the GPU context failed: {ex.Message}");
+    }
+}
 
 // Environment.Exit rather than returning: threads the user's code started, or an input stuck past its timeout,
 // must not keep the container alive.

@@ -5,7 +5,7 @@ using Modal.Manifest;
 namespace Modal.Generators.Tests;
 
 /// <summary>
-/// Packs Modal.Abstractions and Modal.Runtime, then builds an app that knows Modal only through a PackageReference:
+/// Packs Modal.Abstractions, Modal.Gpu and Modal.Runtime, then builds an app that knows Modal only through a PackageReference:
 /// the generator and the manifest target must arrive through the package.
 /// </summary>
 [Trait("Category", "Slow")]
@@ -20,7 +20,7 @@ public sealed class NuGetConsumerTests : IDisposable
         var repo = Path.GetFullPath(Path.Combine(GeneratorHarness.ProjectDirectory(), "..", ".."));
         var feed = Path.Combine(_root, "feed");
         var version = $"0.0.0-consumer{DateTime.UtcNow:yyyyMMddHHmmss}";
-        foreach (var project in new[] { "src/Modal.Abstractions/Modal.Abstractions.csproj", "src/Modal.Runtime/Modal.Runtime.csproj" })
+        foreach (var project in new[] { "src/Modal.Abstractions/Modal.Abstractions.csproj", "src/Modal.Gpu/Modal.Gpu.csproj", "src/Modal.Runtime/Modal.Runtime.csproj" })
         {
             await RunDotnetAsync(repo, "pack", Path.Combine(repo, project), "-o", feed, $"-p:Version={version}");
         }

@@ -11,19 +11,19 @@ public sealed class BackendValidationTests
     [Fact]
     public void One_unsupported_setting_is_named_with_the_function_and_the_backend()
     {
-        var square = Manifests.Function("Square") with { Resources = new ResourcesManifest { Gpu = "H100" } };
+        var square = Manifests.Function("Square") with { Resources = new ResourcesManifest { MemoryMiB = 1024 } };
 
         var error = Assert.Throws<InvalidError>(() => Local.Validate("app", [square]));
 
         Assert.Equal(
-            "Function 'Square' sets gpu=H100, which the local backend does not support yet. Remove the setting or choose a backend that supports it.",
+            "Function 'Square' sets memory=1024 MiB, which the local backend does not support yet. Remove the setting or choose a backend that supports it.",
             error.Message);
     }
 
     [Fact]
     public void Every_unsupported_setting_of_the_app_is_listed_in_one_message()
     {
-        var square = Manifests.Function("Square") with { Resources = new ResourcesManifest { Gpu = "H100", MemoryMiB = 1024 } };
+        var square = Manifests.Function("Square") with { Resources = new ResourcesManifest { Cpu = 2, MemoryMiB = 1024 } };
         var fetch = Manifests.Function("Fetch") with
         {
             Web = new WebManifest { Kind = "endpoint" },
@@ -44,7 +44,7 @@ public sealed class BackendValidationTests
         var error = Assert.Throws<InvalidError>(() => Local.Validate("app", [square, fetch, fine]));
 
         Assert.Equal(
-            "Function 'Square' sets gpu=H100 and memory=1024 MiB; function 'Fetch' sets secrets=[openai], web=endpoint, " +
+            "Function 'Square' sets cpu=2 and memory=1024 MiB; function 'Fetch' sets secrets=[openai], web=endpoint, " +
             "schedule=cron '0 6 * * *' and blockNetwork=true, which the local backend does not support yet. " +
             "Remove these settings or choose a backend that supports them.",
             error.Message);

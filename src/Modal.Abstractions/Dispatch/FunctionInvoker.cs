@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using MessagePack;
 
 namespace Modal.Dispatch;
@@ -45,4 +47,124 @@ public abstract class FunctionInvoker
     /// </summary>
     public virtual IAsyncEnumerable<byte[]> InvokeStreamAsync(ReadOnlyMemory<byte> args, InvocationContext context) =>
         throw new NotSupportedException($"Function '{EntryKey}' is not a generator; run it with InvokeAsync.");
+
+    // Generated invokers forward to these generic helpers rather than each being an async method: a large app has hundreds
+    // of invokers, and one state machine per invoker was most of what the generated code cost to compile.
+
+    /// <summary>Serializes a result (or <c>MessagePack.Nil</c> for a function that returns nothing).</summary>
+    protected static byte[] Serialize<T>(T value, InvocationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return MessagePackSerializer.Serialize(value, context.SerializerOptions, context.CancellationToken);
+    }
+
+    /// <summary>Awaits the user's task and serializes its result.</summary>
+    protected static async ValueTask<byte[]> SerializeAsync<T>(Task<T> task, InvocationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return Serialize(await task.ConfigureAwait(false), context);
+    }
+
+    /// <summary>Awaits the user's task and serializes its result.</summary>
+    protected static async ValueTask<byte[]> SerializeAsync<T>(ValueTask<T> task, InvocationContext context) =>
+        Serialize(await task.ConfigureAwait(false), context);
+
+    /// <summary>Awaits the user's task; the result is <c>MessagePack.Nil</c>.</summary>
+    protected static async ValueTask<byte[]> SerializeAsync(Task task, InvocationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        await task.ConfigureAwait(false);
+        return Serialize(Nil.Default, context);
+    }
+
+    /// <summary>Awaits the user's task; the result is <c>MessagePack.Nil</c>.</summary>
+    protected static async ValueTask<byte[]> SerializeAsync(ValueTask task, InvocationContext context)
+    {
+        await task.ConfigureAwait(false);
+        return Serialize(Nil.Default, context);
+    }
+
+    /// <summary>Serializes a generator's items as the caller pulls them, stopping when the input is cancelled.</summary>
+    protected static async IAsyncEnumerable<byte[]> SerializeStreamAsync<T>(IAsyncEnumerable<T> items, InvocationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(context);
+        await foreach (var item in items.WithCancellation(context.CancellationToken).ConfigureAwait(false))
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            yield return Serialize(item, context);
+        }
+    }
+
+    /// <summary>
+    /// Serializes a synchronous generator's items; it runs on the worker's thread for this input, between the awaits of
+    /// the caller.
+    /// </summary>
+    protected static async IAsyncEnumerable<byte[]> SerializeStreamAsync<T>(IEnumerable<T> items, InvocationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(context);
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            yield return Serialize(item, context);
+        }
+    }
+
+    /// <summary>Checks a [Batched] function's one-input batch and serializes its one result.</summary>
+    protected static byte[] SerializeFirst<T>(IReadOnlyList<T>? batch, string functionName, InvocationContext context)
+    {
+        CheckBatch(batch, 1, functionName);
+        return Serialize(batch[0], context);
+    }
+
+    /// <summary>Awaits a [Batched] function's one-input batch and serializes its one result.</summary>
+    protected static async ValueTask<byte[]> SerializeFirstAsync<TBatch, T>(Task<TBatch> task, string functionName, InvocationContext context)
+        where TBatch : IReadOnlyList<T>?
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return SerializeFirst<T>(await task.ConfigureAwait(false), functionName, context);
+    }
+
+    /// <summary>Awaits a [Batched] function's one-input batch and serializes its one result.</summary>
+    protected static async ValueTask<byte[]> SerializeFirstAsync<TBatch, T>(ValueTask<TBatch> task, string functionName, InvocationContext context)
+        where TBatch : IReadOnlyList<T>? =>
+        SerializeFirst<T>(await task.ConfigureAwait(false), functionName, context);
+
+    /// <summary>Checks that a [Batched] function returned one result per input and serializes each, in input order.</summary>
+    protected static byte[][] SerializeBatch<T>(IReadOnlyList<T>? batch, int count, string functionName, InvocationContext context)
+    {
+        CheckBatch(batch, count, functionName);
+        var results = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            results[i] = Serialize(batch[i], context);
+        }
+
+        return results;
+    }
+
+    /// <summary>Awaits a [Batched] function's batch, checks it holds one result per input and serializes each.</summary>
+    protected static async ValueTask<byte[][]> SerializeBatchAsync<TBatch, T>(Task<TBatch> task, int count, string functionName, InvocationContext context)
+        where TBatch : IReadOnlyList<T>?
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return SerializeBatch<T>(await task.ConfigureAwait(false), count, functionName, context);
+    }
+
+    /// <summary>Awaits a [Batched] function's batch, checks it holds one result per input and serializes each.</summary>
+    protected static async ValueTask<byte[][]> SerializeBatchAsync<TBatch, T>(ValueTask<TBatch> task, int count, string functionName, InvocationContext context)
+        where TBatch : IReadOnlyList<T>? =>
+        SerializeBatch<T>(await task.ConfigureAwait(false), count, functionName, context);
+
+    private static void CheckBatch<T>([NotNull] IReadOnlyList<T>? batch, int count, string functionName)
+    {
+        if (batch is null || batch.Count != count)
+        {
+            throw new InvalidOperationException(
+                $"[Batched] function '{functionName}' returned {(batch is null ? "null" : batch.Count.ToString(CultureInfo.InvariantCulture))} " +
+                $"results for {count.ToString(CultureInfo.InvariantCulture)} inputs; a batched function returns one result per input, in input order.");
+        }
+    }
 }

@@ -28,6 +28,12 @@ public sealed record ContainerSpec
     /// </summary>
     public FunctionManifest? Function { get; init; }
 
+    /// <summary>
+    /// The GPUs assigned to this container, for a function with a <c>gpu</c> setting: a backend passes them on
+    /// (environment, device requests) and must not start the function without them. Null for a function without GPUs.
+    /// </summary>
+    public Modal.Gpus.Placement.GpuAllocation? Gpus { get; init; }
+
     /// <summary>The app's build output folder on the control plane's machine, which a container backend mounts.</summary>
     public string? ArtifactDir { get; init; }
 }

@@ -33,6 +33,8 @@ public sealed class LocalProcessBackend : IContainerBackend
         // Batching and streaming are done by the scheduler and the worker, the same on every backend.
         FunctionSettings.Batching,
         FunctionSettings.Generator,
+        // The scheduler assigns the devices (GpuPlacer); the backend hands them over (CUDA_VISIBLE_DEVICES, DeviceRequests).
+        FunctionSettings.Gpu,
     ];
 
     private readonly ConcurrentDictionary<string, WorkerProcess> _processes = new();
@@ -86,6 +88,20 @@ public sealed class LocalProcessBackend : IContainerBackend
         foreach (var (name, value) in spec.Environment)
         {
             startInfo.Environment[name] = value;
+        }
+
+        if (spec.Gpus is { } gpus)
+        {
+            foreach (var (name, value) in gpus.Environment)
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+        else
+        {
+            // A local process would otherwise see every GPU of the node, including those assigned to other containers;
+            // a function without a gpu setting gets none, as on Modal.
+            startInfo.Environment[Modal.Gpus.GpuEnvironmentVariables.CudaVisibleDevices] = "-1";
         }
 
         var process = new Process { StartInfo = startInfo };

@@ -189,6 +189,168 @@ public abstract class FunctionHandle<TArgs, TResult>
         }
     }
 
+    /// <summary>The argument records of a map: the input sequences zipped, stopping at the shortest. Null sequences fail here, at the call, under the caller's parameter name.</summary>
+    protected static IEnumerable<TArgs> Zip<T1>(IEnumerable<T1> x1, Func<T1, TArgs> create, [CallerArgumentExpression(nameof(x1))] string? x1Name = null)
+    {
+        ArgumentNullException.ThrowIfNull(x1, x1Name);
+        ArgumentNullException.ThrowIfNull(create);
+        return ZipIterator(x1, create);
+    }
+
+    private static IEnumerable<TArgs> ZipIterator<T1>(IEnumerable<T1> x1, Func<T1, TArgs> create)
+    {
+        using var e1 = x1.GetEnumerator();
+        while (e1.MoveNext())
+        {
+            yield return create(e1.Current);
+        }
+    }
+
+    /// <summary>The argument records of a map: the input sequences zipped, stopping at the shortest. Null sequences fail here, at the call, under the caller's parameter name.</summary>
+    protected static IEnumerable<TArgs> Zip<T1, T2>(IEnumerable<T1> x1, IEnumerable<T2> x2, Func<T1, T2, TArgs> create, [CallerArgumentExpression(nameof(x1))] string? x1Name = null, [CallerArgumentExpression(nameof(x2))] string? x2Name = null)
+    {
+        ArgumentNullException.ThrowIfNull(x1, x1Name);
+        ArgumentNullException.ThrowIfNull(x2, x2Name);
+        ArgumentNullException.ThrowIfNull(create);
+        return ZipIterator(x1, x2, create);
+    }
+
+    private static IEnumerable<TArgs> ZipIterator<T1, T2>(IEnumerable<T1> x1, IEnumerable<T2> x2, Func<T1, T2, TArgs> create)
+    {
+        using var e1 = x1.GetEnumerator();
+        using var e2 = x2.GetEnumerator();
+        while (e1.MoveNext() && e2.MoveNext())
+        {
+            yield return create(e1.Current, e2.Current);
+        }
+    }
+
+    /// <summary>The argument records of a map: the input sequences zipped, stopping at the shortest. Null sequences fail here, at the call, under the caller's parameter name.</summary>
+    protected static IEnumerable<TArgs> Zip<T1, T2, T3>(IEnumerable<T1> x1, IEnumerable<T2> x2, IEnumerable<T3> x3, Func<T1, T2, T3, TArgs> create, [CallerArgumentExpression(nameof(x1))] string? x1Name = null, [CallerArgumentExpression(nameof(x2))] string? x2Name = null, [CallerArgumentExpression(nameof(x3))] string? x3Name = null)
+    {
+        ArgumentNullException.ThrowIfNull(x1, x1Name);
+        ArgumentNullException.ThrowIfNull(x2, x2Name);
+        ArgumentNullException.ThrowIfNull(x3, x3Name);
+        ArgumentNullException.ThrowIfNull(create);
+        return ZipIterator(x1, x2, x3, create);
+    }
+
+    private static IEnumerable<TArgs> ZipIterator<T1, T2, T3>(IEnumerable<T1> x1, IEnumerable<T2> x2, IEnumerable<T3> x3, Func<T1, T2, T3, TArgs> create)
+    {
+        using var e1 = x1.GetEnumerator();
+        using var e2 = x2.GetEnumerator();
+        using var e3 = x3.GetEnumerator();
+        while (e1.MoveNext() && e2.MoveNext() && e3.MoveNext())
+        {
+            yield return create(e1.Current, e2.Current, e3.Current);
+        }
+    }
+
+    /// <summary>The argument records of a map: the input sequences zipped, stopping at the shortest. Null sequences fail here, at the call, under the caller's parameter name.</summary>
+    protected static IEnumerable<TArgs> Zip<T1, T2, T3, T4>(IEnumerable<T1> x1, IEnumerable<T2> x2, IEnumerable<T3> x3, IEnumerable<T4> x4, Func<T1, T2, T3, T4, TArgs> create, [CallerArgumentExpression(nameof(x1))] string? x1Name = null, [CallerArgumentExpression(nameof(x2))] string? x2Name = null, [CallerArgumentExpression(nameof(x3))] string? x3Name = null, [CallerArgumentExpression(nameof(x4))] string? x4Name = null)
+    {
+        ArgumentNullException.ThrowIfNull(x1, x1Name);
+        ArgumentNullException.ThrowIfNull(x2, x2Name);
+        ArgumentNullException.ThrowIfNull(x3, x3Name);
+        ArgumentNullException.ThrowIfNull(x4, x4Name);
+        ArgumentNullException.ThrowIfNull(create);
+        return ZipIterator(x1, x2, x3, x4, create);
+    }
+
+    private static IEnumerable<TArgs> ZipIterator<T1, T2, T3, T4>(IEnumerable<T1> x1, IEnumerable<T2> x2, IEnumerable<T3> x3, IEnumerable<T4> x4, Func<T1, T2, T3, T4, TArgs> create)
+    {
+        using var e1 = x1.GetEnumerator();
+        using var e2 = x2.GetEnumerator();
+        using var e3 = x3.GetEnumerator();
+        using var e4 = x4.GetEnumerator();
+        while (e1.MoveNext() && e2.MoveNext() && e3.MoveNext() && e4.MoveNext())
+        {
+            yield return create(e1.Current, e2.Current, e3.Current, e4.Current);
+        }
+    }
+
+    /// <summary>The argument records of a starmap: one per tuple.</summary>
+    protected static IEnumerable<TArgs> Star<T1, T2>(IEnumerable<(T1, T2)> inputs, Func<T1, T2, TArgs> create)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(create);
+        return StarIterator(inputs, create);
+    }
+
+    private static IEnumerable<TArgs> StarIterator<T1, T2>(IEnumerable<(T1, T2)> inputs, Func<T1, T2, TArgs> create)
+    {
+        foreach (var input in inputs)
+        {
+            yield return create(input.Item1, input.Item2);
+        }
+    }
+
+    /// <summary>The argument records of a starmap: one per tuple.</summary>
+    protected static IEnumerable<TArgs> Star<T1, T2, T3>(IEnumerable<(T1, T2, T3)> inputs, Func<T1, T2, T3, TArgs> create)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(create);
+        return StarIterator(inputs, create);
+    }
+
+    private static IEnumerable<TArgs> StarIterator<T1, T2, T3>(IEnumerable<(T1, T2, T3)> inputs, Func<T1, T2, T3, TArgs> create)
+    {
+        foreach (var input in inputs)
+        {
+            yield return create(input.Item1, input.Item2, input.Item3);
+        }
+    }
+
+    /// <summary>The argument records of a starmap: one per tuple.</summary>
+    protected static IEnumerable<TArgs> Star<T1, T2, T3, T4>(IEnumerable<(T1, T2, T3, T4)> inputs, Func<T1, T2, T3, T4, TArgs> create)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(create);
+        return StarIterator(inputs, create);
+    }
+
+    private static IEnumerable<TArgs> StarIterator<T1, T2, T3, T4>(IEnumerable<(T1, T2, T3, T4)> inputs, Func<T1, T2, T3, T4, TArgs> create)
+    {
+        foreach (var input in inputs)
+        {
+            yield return create(input.Item1, input.Item2, input.Item3, input.Item4);
+        }
+    }
+
+    /// <summary>The argument records of a map over an asynchronous source. A null source fails here, at the call, under the caller's parameter name.</summary>
+    protected static IAsyncEnumerable<TArgs> Select<T1>(IAsyncEnumerable<T1> x1, Func<T1, TArgs> create, CancellationToken cancellationToken, [CallerArgumentExpression(nameof(x1))] string? x1Name = null)
+    {
+        ArgumentNullException.ThrowIfNull(x1, x1Name);
+        ArgumentNullException.ThrowIfNull(create);
+        return SelectIterator(x1, create, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<TArgs> SelectIterator<T1>(IAsyncEnumerable<T1> x1, Func<T1, TArgs> create, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in x1.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return create(item);
+        }
+    }
+
+    /// <summary>
+    /// Map for the <c>returnExceptions</c> overload: failures as values when it is true; otherwise the first failure is
+    /// thrown as by <see cref="MapCoreAsync(IEnumerable{TArgs}, bool, CancellationToken)"/> and the values come wrapped.
+    /// </summary>
+    protected IAsyncEnumerable<FunctionResult<TResult>> MapResultsCoreAsync(IEnumerable<TArgs> inputs, bool returnExceptions, bool orderOutputs, CancellationToken cancellationToken) =>
+        returnExceptions
+            ? MapResultsCoreAsync(inputs, orderOutputs, cancellationToken)
+            : AsResults(MapCoreAsync(inputs, orderOutputs, cancellationToken), cancellationToken);
+
+    /// <summary>Wraps each value as a successful <see cref="FunctionResult{T}"/>.</summary>
+    protected static async IAsyncEnumerable<FunctionResult<TResult>> AsResults(IAsyncEnumerable<TResult> results, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var result in results.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new FunctionResult<TResult>(result);
+        }
+    }
+
     /// <summary>A handle to an earlier call of this function by its <c>fc-</c> id.</summary>
     public FunctionCall<TResult> CallFromId(string functionCallId) => FunctionCall.FromId<TResult>(functionCallId);
 

@@ -31,6 +31,13 @@ public sealed record ControlPlaneOptions
     /// </summary>
     public string? BackendKind { get; init; }
 
+    /// <summary>
+    /// The GPUs this node offers to functions with a <c>gpu</c> setting; null detects the node's real devices
+    /// (<see cref="Modal.Gpus.Inventory.NodeGpuInventory"/>) the first time an app asks for a GPU. Only unit tests of
+    /// placement inject another inventory.
+    /// </summary>
+    public Modal.Gpus.Inventory.IGpuInventory? GpuInventory { get; init; }
+
     /// <summary>Containers per function when the function does not set maxContainers.</summary>
     public int DefaultMaxContainers { get; init; } = Math.Max(2, System.Environment.ProcessorCount);
 

@@ -10,6 +10,8 @@ namespace Modal.Scheduling;
 internal sealed class ContainerTask(string taskId, string token, FunctionRuntime function, long createdAtMs)
 {
     private long _lastSeenMs = createdAtMs;
+    private long _startedAtMs = createdAtMs;
+    private volatile bool _awaitingDevices;
 
     public string TaskId { get; } = taskId;
 
@@ -20,6 +22,23 @@ internal sealed class ContainerTask(string taskId, string token, FunctionRuntime
     public long CreatedAtMs { get; } = createdAtMs;
 
     public ContainerPhase Phase { get; set; } = ContainerPhase.Starting;
+
+    /// <summary>
+    /// When the backend was asked to start it: the startup timeout counts from here, not from <see cref="CreatedAtMs"/>,
+    /// so time spent waiting for GPUs is not taken as a failed start.
+    /// </summary>
+    public long StartedAtMs
+    {
+        get => Volatile.Read(ref _startedAtMs);
+        set => Volatile.Write(ref _startedAtMs, value);
+    }
+
+    /// <summary>Held back, not started, because the GPUs its function asks for are taken; set by the scheduler.</summary>
+    public bool AwaitingDevices
+    {
+        get => _awaitingDevices;
+        set => _awaitingDevices = value;
+    }
 
     public int? Pid { get; set; }
 

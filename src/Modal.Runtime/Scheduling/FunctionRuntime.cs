@@ -624,7 +624,7 @@ internal sealed class FunctionRuntime
                     continue;
                 }
 
-                if (container.Phase == ContainerPhase.Starting && nowMs - container.CreatedAtMs > StartupTimeoutMs)
+                if (container.Phase == ContainerPhase.Starting && !container.AwaitingDevices && nowMs - container.StartedAtMs > StartupTimeoutMs)
                 {
                     LoseLocked(container, $"it did not connect to the control plane within {Seconds(StartupTimeoutMs)} of starting", nowMs, effects);
                     effects.AddStop(container);

@@ -29,6 +29,7 @@ internal sealed class Scheduler : IAsyncDisposable
     private readonly ControlPlaneOptions _options;
     private readonly IStateStore _store;
     private readonly IContainerBackend _backend;
+    private readonly GpuPlacer _gpus;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RunningApp> _apps = new(StringComparer.Ordinal);
@@ -52,6 +53,7 @@ internal sealed class Scheduler : IAsyncDisposable
         _backend = backend;
         _time = options.TimeProvider;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Modal.ControlPlane");
+        _gpus = new GpuPlacer(options.GpuInventory, _logger);
         ServerUrl = new Uri("http://127.0.0.1:0");
     }
 
@@ -61,6 +63,9 @@ internal sealed class Scheduler : IAsyncDisposable
     public BlobStore Blobs { get; }
 
     public IContainerBackend Backend => _backend;
+
+    /// <summary>GPU placement: which containers wait for devices, and why.</summary>
+    internal GpuPlacer Gpus => _gpus;
 
     /// <summary>Cancelled when the control plane shuts down; long-lived streams end with it.</summary>
     public CancellationToken Stopping => _stopping.Token;
@@ -101,6 +106,7 @@ internal sealed class Scheduler : IAsyncDisposable
         };
         ManifestValidator.Validate(manifest.Functions);
         _backend.Validate(name, _options.ContainerEnvironment is null ? manifest.Functions : Auth.PlatformSettings.WithoutPlatformSettings(manifest.Functions));
+        await _gpus.ValidateAsync(manifest.Functions, cancellationToken).ConfigureAwait(false);
         var artifactDir = ValidateArtifact(name, request.ArtifactDir, request.AssemblyFile);
         // Image builds happen here, before anything is stored: a failed build aborts the deploy and the previous version keeps serving.
         await _backend.PrepareAsync(name, artifactDir, manifest.Functions, cancellationToken).ConfigureAwait(false);
@@ -177,6 +183,7 @@ internal sealed class Scheduler : IAsyncDisposable
 
         ManifestValidator.Validate([manifest]);
         _backend.Validate(app.Name, _options.ContainerEnvironment is null ? [manifest] : Auth.PlatformSettings.WithoutPlatformSettings([manifest]));
+        await _gpus.ValidateAsync([manifest], cancellationToken).ConfigureAwait(false);
         await _backend.PrepareAsync(app.Name, app.ArtifactDir, [manifest], cancellationToken).ConfigureAwait(false);
         var function = new FunctionRuntime(IdGenerator.New("fu"), app, manifest, _options);
         if (!app.Functions.TryAdd(manifest.Name, function))
@@ -965,10 +972,40 @@ internal sealed class Scheduler : IAsyncDisposable
         }
     }
 
-    private async Task StartContainerAsync(ContainerTask container)
+    private async Task StartContainerAsync(ContainerTask container, Modal.Gpus.Placement.GpuAllocation? gpus = null)
     {
         var function = container.Function;
         _containers[container.TaskId] = container;
+        if (gpus is null && function.Manifest.Resources?.Gpu is { } gpu)
+        {
+            Modal.Gpus.Placement.GpuPlacement placement;
+            try
+            {
+                placement = await _gpus.PlaceAsync(container, gpu, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                await OnContainerGoneAsync(container.TaskId, $"its GPUs could not be assigned: {ex.Message}").ConfigureAwait(false);
+                return;
+            }
+
+            if (placement.Status == Modal.Gpus.Placement.GpuPlacementStatus.Wait)
+            {
+                // Not started: the placer starts it when a container gives its GPUs back (OnContainerGoneAsync).
+                return;
+            }
+
+            if (placement.Status == Modal.Gpus.Placement.GpuPlacementStatus.Unsatisfiable)
+            {
+                await OnContainerGoneAsync(container.TaskId, placement.Reason!).ConfigureAwait(false);
+                return;
+            }
+
+            gpus = placement.Allocation;
+        }
+
+        container.StartedAtMs = NowMs;
+        container.AwaitingDevices = false;
         var spec = new ContainerSpec
         {
             TaskId = container.TaskId,
@@ -987,6 +1024,7 @@ internal sealed class Scheduler : IAsyncDisposable
             },
             Function = function.Manifest,
             ArtifactDir = function.App.ArtifactDir,
+            Gpus = gpus,
         };
         try
         {
@@ -1014,6 +1052,13 @@ internal sealed class Scheduler : IAsyncDisposable
 
     private async Task StopContainerAsync(ContainerTask container)
     {
+        if (_gpus.Forget(container.TaskId))
+        {
+            // It never started: no backend will report its exit, so it ends here.
+            await OnContainerGoneAsync(container.TaskId, "it was stopped while waiting for GPUs").ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await _backend.StopAsync(container.TaskId, CancellationToken.None).ConfigureAwait(false);
@@ -1026,6 +1071,15 @@ internal sealed class Scheduler : IAsyncDisposable
 
     private async Task OnContainerGoneAsync(string taskId, string reason)
     {
+        // Before the early return: a container already dropped from the table may still hold devices until it exits.
+        if (_gpus.Release(taskId))
+        {
+            foreach (var (waiting, allocation) in _gpus.PlaceWaiting())
+            {
+                await StartContainerAsync(waiting, allocation).ConfigureAwait(false);
+            }
+        }
+
         if (!_containers.TryRemove(taskId, out var container))
         {
             return;

@@ -46,7 +46,6 @@ public sealed class DockerBackend : IContainerBackend
     // a container needs its own plumbing for; until this backend has it, it refuses them rather than ignore them.
     private static readonly HashSet<string> NeedContainerPlumbing =
     [
-        FunctionSettings.Gpu,
         FunctionSettings.Volumes,
         FunctionSettings.Cluster,
     ];
@@ -436,6 +435,14 @@ public sealed class DockerBackend : IContainerBackend
             environment["MODAL_SERVER_URL"] = $"unix://{ContainerSocketDirectory}/{SocketFileName}";
         }
 
+        if (spec.Gpus is { } gpus)
+        {
+            foreach (var (name, value) in gpus.DockerEnvironment)
+            {
+                environment[name] = value;
+            }
+        }
+
         var binds = new List<(string Host, string Container)> { (DotnetRoot, DotnetRoot), (Path.GetDirectoryName(WorkerPath)!, Path.GetDirectoryName(WorkerPath)!) };
         if (spec.ArtifactDir is { } artifactDir)
         {
@@ -471,6 +478,20 @@ public sealed class DockerBackend : IContainerBackend
         if (resources?.MemoryMiB is { } memory)
         {
             host.MemoryReservation = memory * 1024L * 1024L;
+        }
+
+        if (spec.Gpus is { } assigned)
+        {
+            // `docker run --gpus device=<ids>`: the NVIDIA container toolkit mounts exactly these devices.
+            host.DeviceRequests =
+            [
+                new DeviceRequest
+                {
+                    Driver = "nvidia",
+                    DeviceIDs = assigned.DockerDeviceIds.ToList(),
+                    Capabilities = [["gpu"]],
+                },
+            ];
         }
 
         if (resources?.MemoryLimitMiB is { } memoryLimit)
