@@ -347,37 +347,7 @@ public sealed partial class ModalGenerator
         /// <summary>The class as the shared configuration rules see it: one function whose settings are the class's.</summary>
         private static Modal.Rules.FunctionSettings ClsRuleInput(string name, SettingsModel s, IMethodSymbol? batched)
         {
-            var settings = new Modal.Rules.FunctionSettings
-            {
-                Name = name,
-                Gpu = s.Gpu,
-                Cpu = s.Cpu,
-                CpuLimit = s.CpuLimit,
-                MemoryMiB = s.MemoryMiB,
-                MemoryLimitMiB = s.MemoryLimitMiB,
-                EphemeralDiskMiB = s.EphemeralDiskMiB,
-                TimeoutSeconds = s.TimeoutSeconds,
-                StartupTimeoutSeconds = s.StartupTimeoutSeconds,
-                MaxRetries = s.Retries?.MaxRetries,
-                BackoffCoefficient = s.Retries?.BackoffCoefficient ?? 1.0,
-                InitialDelaySeconds = s.Retries?.InitialDelaySeconds ?? 1.0,
-                MaxDelaySeconds = s.Retries?.MaxDelaySeconds ?? 1.0,
-                MinContainers = s.MinContainers,
-                MaxContainers = s.MaxContainers,
-                BufferContainers = s.BufferContainers,
-                ScaledownWindowSeconds = s.ScaledownWindowSeconds,
-                MaxInputs = s.MaxInputs,
-                IsConcurrent = s.Concurrency is not null,
-                ConcurrentMaxInputs = s.Concurrency?.MaxInputs ?? 0,
-                ConcurrentTargetInputs = s.Concurrency?.TargetInputs,
-                IsBatched = s.Batching is not null,
-                MaxBatchSize = s.Batching?.MaxBatchSize ?? 0,
-                BatchWaitMs = s.Batching?.WaitMs ?? 0,
-                IsClustered = s.Cluster is not null,
-                ClusterSize = s.Cluster?.Size ?? 0,
-                ClusterRdma = s.Cluster?.Rdma ?? false,
-                WebKind = s.Web?.Kind,
-            };
+            var settings = SettingsRuleInput(name, s);
             if (batched is not null)
             {
                 settings.ParametersWithDefaults = batched.Parameters.Where(p => !IsCancellationToken(p.Type) && p.HasExplicitDefaultValue).Select(p => p.Name).ToList();

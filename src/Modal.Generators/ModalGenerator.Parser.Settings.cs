@@ -146,48 +146,52 @@ public sealed partial class ModalGenerator
         internal static Modal.Rules.FunctionSettings RuleInput(string name, SettingsModel s, IMethodSymbol method)
         {
             var valueParameters = method.Parameters.Where(p => !IsCancellationToken(p.Type)).ToList();
-            return new Modal.Rules.FunctionSettings
-            {
-                Name = name,
-                Gpu = s.Gpu,
-                Cpu = s.Cpu,
-                CpuLimit = s.CpuLimit,
-                MemoryMiB = s.MemoryMiB,
-                MemoryLimitMiB = s.MemoryLimitMiB,
-                EphemeralDiskMiB = s.EphemeralDiskMiB,
-                TimeoutSeconds = s.TimeoutSeconds,
-                StartupTimeoutSeconds = s.StartupTimeoutSeconds,
-                MaxRetries = s.Retries?.MaxRetries,
-                BackoffCoefficient = s.Retries?.BackoffCoefficient ?? 1.0,
-                InitialDelaySeconds = s.Retries?.InitialDelaySeconds ?? 1.0,
-                MaxDelaySeconds = s.Retries?.MaxDelaySeconds ?? 1.0,
-                MinContainers = s.MinContainers,
-                MaxContainers = s.MaxContainers,
-                BufferContainers = s.BufferContainers,
-                ScaledownWindowSeconds = s.ScaledownWindowSeconds,
-                MaxInputs = s.MaxInputs,
-                IsConcurrent = s.Concurrency is not null,
-                ConcurrentMaxInputs = s.Concurrency?.MaxInputs ?? 0,
-                ConcurrentTargetInputs = s.Concurrency?.TargetInputs,
-                IsBatched = s.Batching is not null,
-                MaxBatchSize = s.Batching?.MaxBatchSize ?? 0,
-                BatchWaitMs = s.Batching?.WaitMs ?? 0,
-                IsClustered = s.Cluster is not null,
-                ClusterSize = s.Cluster?.Size ?? 0,
-                ClusterRdma = s.Cluster?.Rdma ?? false,
-                ScheduleKind = s.Schedule?.Kind,
-                PeriodSeconds = s.Schedule?.PeriodSeconds,
-                Cron = s.Schedule?.Cron,
-                TimeZone = s.Schedule?.TimeZone,
-                WebKind = s.Web?.Kind,
-                IsGenerator = ClassifyReturn(method).Shape is ResultShape.AsyncEnumerable or ResultShape.Enumerable,
-                ParameterCount = valueParameters.Count,
-                ParametersWithDefaults = valueParameters.Where(p => p.HasExplicitDefaultValue).Select(p => p.Name).ToList(),
-                Volumes = s.Volumes is { } volumes
-                    ? volumes.Select(v => new KeyValuePair<string, string>(v.MountPath, v.Name)).ToList()
-                    : new List<KeyValuePair<string, string>>(),
-            };
+            var settings = SettingsRuleInput(name, s);
+            settings.IsGenerator = ClassifyReturn(method).Shape is ResultShape.AsyncEnumerable or ResultShape.Enumerable;
+            settings.ParameterCount = valueParameters.Count;
+            settings.ParametersWithDefaults = valueParameters.Where(p => p.HasExplicitDefaultValue).Select(p => p.Name).ToList();
+            return settings;
         }
+
+        /// <summary>The parsed settings as the shared rules see them, for a function or a [Cls] class alike.</summary>
+        internal static Modal.Rules.FunctionSettings SettingsRuleInput(string name, SettingsModel s) => new Modal.Rules.FunctionSettings
+        {
+            Name = name,
+            Gpu = s.Gpu,
+            Cpu = s.Cpu,
+            CpuLimit = s.CpuLimit,
+            MemoryMiB = s.MemoryMiB,
+            MemoryLimitMiB = s.MemoryLimitMiB,
+            EphemeralDiskMiB = s.EphemeralDiskMiB,
+            TimeoutSeconds = s.TimeoutSeconds,
+            StartupTimeoutSeconds = s.StartupTimeoutSeconds,
+            MaxRetries = s.Retries?.MaxRetries,
+            BackoffCoefficient = s.Retries?.BackoffCoefficient ?? 1.0,
+            InitialDelaySeconds = s.Retries?.InitialDelaySeconds ?? 1.0,
+            MaxDelaySeconds = s.Retries?.MaxDelaySeconds ?? 1.0,
+            MinContainers = s.MinContainers,
+            MaxContainers = s.MaxContainers,
+            BufferContainers = s.BufferContainers,
+            ScaledownWindowSeconds = s.ScaledownWindowSeconds,
+            MaxInputs = s.MaxInputs,
+            IsConcurrent = s.Concurrency is not null,
+            ConcurrentMaxInputs = s.Concurrency?.MaxInputs ?? 0,
+            ConcurrentTargetInputs = s.Concurrency?.TargetInputs,
+            IsBatched = s.Batching is not null,
+            MaxBatchSize = s.Batching?.MaxBatchSize ?? 0,
+            BatchWaitMs = s.Batching?.WaitMs ?? 0,
+            IsClustered = s.Cluster is not null,
+            ClusterSize = s.Cluster?.Size ?? 0,
+            ClusterRdma = s.Cluster?.Rdma ?? false,
+            ScheduleKind = s.Schedule?.Kind,
+            PeriodSeconds = s.Schedule?.PeriodSeconds,
+            Cron = s.Schedule?.Cron,
+            TimeZone = s.Schedule?.TimeZone,
+            WebKind = s.Web?.Kind,
+            Volumes = s.Volumes is { } volumes
+                ? volumes.Select(v => new KeyValuePair<string, string>(v.MountPath, v.Name)).ToList()
+                : new List<KeyValuePair<string, string>>(),
+        };
 
         private ScheduleModel? ParseSchedule(ISymbol method, string functionName, LocationInfo? location)
         {
