@@ -49,18 +49,8 @@ public abstract class FunctionHandle<TArgs, TResult>
     /// <summary>Runs the function remotely once and returns its result.</summary>
     protected async Task<TResult> RemoteCoreAsync(TArgs args, CancellationToken cancellationToken)
     {
-        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
-        var request = new FunctionMapRequest
-        {
-            FunctionId = functionId,
-            CallType = FunctionCallType.Unary,
-            InvocationType = FunctionCallInvocationType.Sync,
-            InputsComplete = true,
-            MethodName = _methodName,
-        };
-        request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
-        var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
-        var result = await UnaryOutput.WaitAsync<TResult>(client, created.FunctionCallId, FunctionName, cancelOnAbandon: true, cancellationToken).ConfigureAwait(false);
+        var (client, callId) = await StartUnaryAsync(args, FunctionCallInvocationType.Sync, cancellationToken).ConfigureAwait(false);
+        var result = await UnaryOutput.WaitAsync<TResult>(client, callId, FunctionName, cancelOnAbandon: true, cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
 
@@ -71,18 +61,7 @@ public abstract class FunctionHandle<TArgs, TResult>
     /// </summary>
     protected async IAsyncEnumerable<TResult> RemoteGenCoreAsync(TArgs args, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
-        var request = new FunctionMapRequest
-        {
-            FunctionId = functionId,
-            CallType = FunctionCallType.Unary,
-            InvocationType = FunctionCallInvocationType.Sync,
-            InputsComplete = true,
-            MethodName = _methodName,
-        };
-        request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
-        var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
-        var callId = created.FunctionCallId;
+        var (client, callId) = await StartUnaryAsync(args, FunctionCallInvocationType.Sync, cancellationToken).ConfigureAwait(false);
         var ended = false;
         try
         {
@@ -142,18 +121,8 @@ public abstract class FunctionHandle<TArgs, TResult>
     /// <summary>Starts the function without waiting; the inputs and result are stored durably.</summary>
     protected async Task<FunctionCall<TResult>> SpawnCoreAsync(TArgs args, CancellationToken cancellationToken)
     {
-        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
-        var request = new FunctionMapRequest
-        {
-            FunctionId = functionId,
-            CallType = FunctionCallType.Unary,
-            InvocationType = FunctionCallInvocationType.Async,
-            InputsComplete = true,
-            MethodName = _methodName,
-        };
-        request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
-        var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
-        return new FunctionCall<TResult>(created.FunctionCallId, client, FunctionName);
+        var (client, callId) = await StartUnaryAsync(args, FunctionCallInvocationType.Async, cancellationToken).ConfigureAwait(false);
+        return new FunctionCall<TResult>(callId, client, FunctionName);
     }
 
     /// <summary>Submits every input and returns once all are accepted (fire-and-forget).</summary>
@@ -374,6 +343,23 @@ public abstract class FunctionHandle<TArgs, TResult>
         {
             yield return result;
         }
+    }
+
+    /// <summary>Creates a call holding this one input (remote, remote_gen and spawn all start this way).</summary>
+    private async Task<(ModalClient Client, string CallId)> StartUnaryAsync(TArgs args, FunctionCallInvocationType invocationType, CancellationToken cancellationToken)
+    {
+        var (client, functionId) = await ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var request = new FunctionMapRequest
+        {
+            FunctionId = functionId,
+            CallType = FunctionCallType.Unary,
+            InvocationType = invocationType,
+            InputsComplete = true,
+            MethodName = _methodName,
+        };
+        request.PipelinedInputs.Add(await EncodeAsync(client, args, cancellationToken).ConfigureAwait(false));
+        var created = await client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
+        return (client, created.FunctionCallId);
     }
 
     private static async ValueTask<FunctionInput> EncodeAsync(ModalClient client, TArgs args, CancellationToken cancellationToken)
