@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Grpc.Core;
 using Modal.Manifest;
 using Modal.Protocol;
 
@@ -55,7 +56,24 @@ internal static class AppDeployer
             Environment = connection.Environment,
         };
         request.Files.AddRange(files.Select(f => f.File));
-        var response = await connection.Platform.AppDeployAsync(request, connection.Call(cancellationToken)).ConfigureAwait(false);
-        return (response, request.Name, uploaded, files.Count);
+        // The streaming deploy: image builds report each step and its output while they run, on stderr (stdout stays
+        // the command's result, e.g. its JSON).
+        AppDeployResponse? response = null;
+        using (var deploy = connection.Platform.AppDeployStream(request, connection.Call(cancellationToken)))
+        {
+            await foreach (var progress in deploy.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (progress.ProgressCase == AppDeployProgress.ProgressOneofCase.BuildLog)
+                {
+                    await Console.Error.WriteLineAsync(progress.BuildLog).ConfigureAwait(false);
+                }
+                else if (progress.ProgressCase == AppDeployProgress.ProgressOneofCase.Result)
+                {
+                    response = progress.Result;
+                }
+            }
+        }
+
+        return (response ?? throw new InvalidError("The server ended the deploy without a result; deploy again."), request.Name, uploaded, files.Count);
     }
 }

@@ -6,7 +6,7 @@ app.Configure(config =>
 {
     config.SetApplicationName("modal");
     config.AddCommand<ServerCommand>("server").WithDescription("Run the control plane as a long-lived server (gRPC + HTTP).");
-    config.AddCommand<RunCommand>("run").WithDescription("Run an app's entrypoint: modal run <project|dll> [-- args].");
+    config.AddCommand<RunCommand>("run").WithDescription("Run an app's entrypoint or one function: modal run <project|dll>[::Name] [--detach] [-- args].");
     config.AddCommand<DeployCommand>("deploy").WithDescription("Deploy an app as the next version of its name.");
     config.AddCommand<ServeCommand>("serve").WithDescription("Deploy an app as APP-serve and redeploy it when its files change.");
     config.AddBranch("app", branch =>
@@ -14,7 +14,7 @@ app.Configure(config =>
         branch.SetDescription("Deployed and running apps.");
         branch.AddCommand<AppListCommand>("list").WithDescription("List apps.");
         branch.AddCommand<AppStopCommand>("stop").WithDescription("Stop a deployed app (destructive).");
-        branch.AddCommand<AppLogsCommand>("logs").WithDescription("Show the runs of an app's schedules; -f follows.");
+        branch.AddCommand<AppLogsCommand>("logs").WithDescription("Show what an app's containers wrote and its schedule runs; -f follows.");
         branch.AddCommand<AppRunNowCommand>("run-now").WithDescription("Run a scheduled function of a deployed app now.");
         branch.AddCommand<AppRollbackCommand>("rollback").WithDescription("Return to an earlier version.");
         branch.AddCommand<AppHistoryCommand>("history").WithDescription("List an app's versions.");

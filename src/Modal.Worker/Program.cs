@@ -5,6 +5,13 @@ using Modal.Worker;
 
 // The container entrypoint. Kept free of hosting and DI: a cold start is paid on every scale-up, so the worker does
 // only what a call needs: say hello, load the app, and pull inputs.
+if (args is [BuildFunctionRunner.Switch])
+{
+    // An image build's RunFunction step: run one function and exit, with no control plane (see BuildFunctionRunner).
+    // Environment.Exit, as below: threads the function started must not keep the build container alive.
+    Environment.Exit(await BuildFunctionRunner.RunAsync(Console.In));
+}
+
 WorkerOptions options;
 try
 {

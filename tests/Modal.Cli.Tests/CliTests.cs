@@ -96,9 +96,73 @@ public class CliTests
         Assert.Equal(1, set.ExitCode);
         Assert.Contains("AuthError", set.Stdout);
 
-        var detach = await cli.RunAsync("run", ModalCli.TestAppAssembly, "--detach");
-        Assert.Equal(1, detach.ExitCode);
-        Assert.Contains("not implemented", detach.Stdout);
+        var unknown = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::Nope", "--json");
+        Assert.Equal(1, unknown.ExitCode);
+        using (var error = JsonDocument.Parse(unknown.Stdout))
+        {
+            Assert.Equal("NotFoundError", error.RootElement.GetProperty("type").GetString());
+            Assert.Contains("Square", error.RootElement.GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Run_calls_one_function_with_its_options_and_prints_the_result()
+    {
+        await using var cli = new ModalCli();
+        await cli.StartServerAsync();
+        var added = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::Add", "--", "--a", "2", "--b=40");
+        Assert.True(added.ExitCode == 0, added.Stdout + added.Stderr);
+        Assert.Equal("42", added.Stdout.Trim());
+
+        // `App.Function` works too, as `script.py::app.f` does in the reference; --json gives the ids and the result.
+        var echoed = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::TestApp.EchoAsync", "--json", "--", "--s", "hello there");
+        Assert.True(echoed.ExitCode == 0, echoed.Stdout + echoed.Stderr);
+        using (var json = JsonDocument.Parse(echoed.Stdout))
+        {
+            Assert.Equal("hello there", json.RootElement.GetProperty("result").GetString());
+            Assert.StartsWith("fc-", json.RootElement.GetProperty("functionCallId").GetString());
+            Assert.StartsWith("ap-", json.RootElement.GetProperty("appId").GetString());
+        }
+
+        // A failure inside the function reaches the CLI as the remote exception, with its stack trace.
+        var failed = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::Fail", "--", "--message", "kaput-4471");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("RemoteException", failed.Stdout);
+        Assert.Contains("kaput-4471", failed.Stdout);
+        Assert.Contains("Remote stack trace", failed.Stderr);
+
+        // Bad options are usage errors (exit code 2) that name the problem; --help lists the options.
+        var wrong = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::Add", "--", "--a", "two");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("option --a expects an integer, got 'two'", wrong.Stderr);
+        Assert.Contains("missing required option --b", wrong.Stderr);
+        var help = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::Add", "--", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--b <int>", help.Stdout);
+
+        // Parameters the command line cannot express are refused with a way out; so is an app with nothing to pick.
+        var greet = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::Greet");
+        Assert.Equal(1, greet.ExitCode);
+        Assert.Contains("[LocalEntrypoint]", greet.Stdout);
+        var ambiguous = await cli.RunAsync("run", ModalCli.TestAppAssembly);
+        Assert.Equal(1, ambiguous.ExitCode);
+        Assert.Contains("::Name", ambiguous.Stdout);
+
+        // --secret-from-dotenv binds a secret name for the run: a missing file fails at once, and a name no function
+        // lists is refused by the server (the binding reached it).
+        var missingFile = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::Add", "--secret-from-dotenv", "db=" + Path.Combine(cli.Home, "missing.env"), "--", "--a", "1", "--b", "2");
+        Assert.Equal(1, missingFile.ExitCode);
+        Assert.Contains("missing.env", missingFile.Stdout);
+        var dotenv = Path.Combine(cli.Home, "local.env");
+        await File.WriteAllTextAsync(dotenv, "TOKEN=dotenv-value-5150\n");
+        var unused = await cli.RunAsync("run", ModalCli.TestAppAssembly + "::Add", "--secret-from-dotenv", "db=" + dotenv, "--", "--a", "1", "--b", "2");
+        Assert.Equal(1, unused.ExitCode);
+        Assert.Contains("'db'", unused.Stdout);
+        Assert.DoesNotContain("dotenv-value-5150", unused.Stdout + unused.Stderr, StringComparison.Ordinal);
+
+        // Without --detach the ephemeral app stops when the command ends.
+        using var apps = JsonDocument.Parse((await cli.RunAsync("app", "list", "--json")).Stdout);
+        Assert.Empty(apps.RootElement.EnumerateArray());
     }
 
     [Fact]

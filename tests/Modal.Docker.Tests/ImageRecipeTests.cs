@@ -27,12 +27,90 @@ public sealed class ImageRecipeTests
     }
 
     [Fact]
-    public void RunFunction_is_refused_by_name_until_the_builder_supports_it()
+    public void RunFunction_after_a_mounted_folder_is_refused_like_any_build_step()
     {
-        var problem = Assert.Single(ImageRecipe.Check(Recipe(Step(ImageStepKinds.RunFunction, "Download"))));
+        var problem = Assert.Single(ImageRecipe.Check(Recipe(
+            Step(ImageStepKinds.AddLocalDir, "data", "/data", "mount"),
+            Step(ImageStepKinds.RunFunction, "Download"))));
 
         Assert.Contains("run_function", problem);
-        Assert.Contains("not supported", problem);
+        Assert.Contains("copy: true", problem);
+    }
+
+    [Fact]
+    public void RunFunction_resolves_the_function_its_entry_key_secrets_and_timeout_from_the_app()
+    {
+        var app = new ImageApp("App.dll", [Function("Download") with { Secrets = ["hf"], TimeoutSeconds = 90 }]);
+
+        var recipe = ImageRecipe.Resolve(Recipe(Step(ImageStepKinds.RunFunction, "Download")), Path.GetTempPath(), app);
+
+        var run = recipe.Layers[1].Run!;
+        Assert.Equal("Tests.Download", run.EntryKey);
+        Assert.Equal("App.dll", run.AssemblyFile);
+        Assert.Equal(["hf"], run.Secrets);
+        Assert.Equal(TimeSpan.FromSeconds(90), run.Timeout);
+    }
+
+    [Fact]
+    public void RunFunction_without_a_Timeout_gets_the_reference_default_of_an_hour()
+    {
+        var recipe = ImageRecipe.Resolve(Recipe(Step(ImageStepKinds.RunFunction, "Download")), Path.GetTempPath(), new ImageApp("App.dll", [Function("Download")]));
+
+        Assert.Equal(TimeSpan.FromHours(1), recipe.Layers[1].Run!.Timeout);
+    }
+
+    [Fact]
+    public void RunFunction_of_an_unknown_function_names_it_and_the_app_functions()
+    {
+        var error = Assert.Throws<InvalidError>(() =>
+            ImageRecipe.Resolve(Recipe(Step(ImageStepKinds.RunFunction, "Dowload")), Path.GetTempPath(), new ImageApp("App.dll", [Function("Download")])));
+
+        Assert.Contains("RunFunction(\"Dowload\")", error.Message);
+        Assert.Contains("no function named 'Dowload'", error.Message);
+        Assert.Contains("Download", error.Message);
+    }
+
+    [Fact]
+    public void RunFunction_of_a_function_with_parameters_is_refused()
+    {
+        var function = Function("Download") with { Parameters = [new ParameterManifest { Name = "model", Type = "string" }] };
+
+        var error = Assert.Throws<InvalidError>(() =>
+            ImageRecipe.Resolve(Recipe(Step(ImageStepKinds.RunFunction, "Download")), Path.GetTempPath(), new ImageApp("App.dll", [function])));
+
+        Assert.Contains("takes parameters (model)", error.Message);
+    }
+
+    [Fact]
+    public void RunFunction_without_the_app_is_refused_with_what_to_do()
+    {
+        var error = Assert.Throws<InvalidError>(() => ImageRecipe.Resolve(Recipe(Step(ImageStepKinds.RunFunction, "Download")), Path.GetTempPath()));
+
+        Assert.Contains("run or deploy the app", error.Message);
+    }
+
+    [Fact]
+    public void A_RunFunction_layer_key_follows_the_content_of_the_build_output()
+    {
+        var artifactDir = Directory.CreateTempSubdirectory("modal-runfunction-key-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(artifactDir, "App.dll"), "version 1");
+            var app = new ImageApp("App.dll", [Function("Download")]);
+            string Key() => ImageRecipe.LayerKey("parent", ImageRecipe.Resolve(Recipe(Step(ImageStepKinds.RunFunction, "Download")), artifactDir, app).Layers[1]);
+
+            var first = Key();
+            var same = Key();
+            File.WriteAllText(Path.Combine(artifactDir, "App.dll"), "version 2");
+            var changed = Key();
+
+            Assert.Equal(first, same);
+            Assert.NotEqual(first, changed);
+        }
+        finally
+        {
+            Directory.Delete(artifactDir, recursive: true);
+        }
     }
 
     [Fact]
@@ -56,4 +134,6 @@ public sealed class ImageRecipeTests
         new() { Steps = [new ImageStepManifest { Kind = ImageStepKinds.DebianSlim }, .. steps] };
 
     private static ImageStepManifest Step(string kind, params string[] args) => new() { Kind = kind, Args = args };
+
+    private static FunctionManifest Function(string name) => new() { Name = name, EntryKey = "Tests." + name };
 }

@@ -53,6 +53,42 @@ public sealed class ResourceTests(DockerAppFixture app)
     }
 
     [Fact]
+    public async Task EphemeralDisk_is_refused_at_deploy_exactly_when_the_engine_cannot_cap_a_container_disk()
+    {
+        // Ask the engine itself: a container with a disk cap is created only where the storage driver can enforce one.
+        using var docker = DockerEngine.Connect();
+        string? engineRefusal = null;
+        try
+        {
+            var created = await docker.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+            {
+                Image = global::Modal.Images.ImageBuildOptions.DefaultBaseImage,
+                Cmd = ["/bin/true"],
+                HostConfig = new global::Docker.DotNet.Models.HostConfig { StorageOpt = new Dictionary<string, string> { ["size"] = "100M" } },
+            });
+            await docker.Containers.RemoveContainerAsync(created.ID, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+        catch (global::Docker.DotNet.DockerApiException ex)
+        {
+            engineRefusal = ex.ResponseBody;
+        }
+
+        var function = Function("Scratch") with { Resources = new ResourcesManifest { EphemeralDiskMiB = 512 } };
+        if (engineRefusal is null)
+        {
+            Assert.Null(app.Backend.DiskQuota);
+            app.Backend.Validate("scratch", [function]);
+        }
+        else
+        {
+            Assert.NotNull(app.Backend.DiskQuota);
+            var error = Assert.Throws<InvalidError>(() => app.Backend.Validate("scratch", [function]));
+            Assert.Contains("function 'Scratch' asks for 512 MiB of ephemeral disk (EphemeralDisk), which this engine cannot enforce", error.Message);
+            Assert.Contains("pquota", error.Message);
+        }
+    }
+
+    [Fact]
     public void Settings_the_docker_backend_does_not_honour_are_refused_by_name()
     {
         // Clusters need gang scheduling across containers, which the Docker backend does not do yet.

@@ -30,15 +30,17 @@ internal sealed class ServerFixture : IAsyncDisposable
     /// <summary>Set to keep the state directory on dispose, for a restart on the same state.</summary>
     public bool KeepState { get; set; }
 
-    public static async Task<ServerFixture> StartAsync(ServerModeOptions? serverMode = null, IContainerBackend? backend = null, string? stateDirectory = null)
+    public static async Task<ServerFixture> StartAsync(
+        ServerModeOptions? serverMode = null, IContainerBackend? backend = null, string? stateDirectory = null, Func<ControlPlaneOptions, ControlPlaneOptions>? configure = null)
     {
         stateDirectory ??= Path.Combine(Path.GetTempPath(), "modal-server-test-" + Guid.NewGuid().ToString("N")[..12]);
-        var host = await ControlPlaneHost.StartAsync(new ControlPlaneOptions
+        var options = new ControlPlaneOptions
         {
             StateDirectory = stateDirectory,
             ServerMode = serverMode ?? new ServerModeOptions(),
             Backend = backend,
-        });
+        };
+        var host = await ControlPlaneHost.StartAsync(configure is null ? options : configure(options));
         var admin = await host.BootstrapAsync() ?? RestartToken(stateDirectory);
         Tokens[stateDirectory] = admin;
         return new ServerFixture(stateDirectory, host, admin);

@@ -69,7 +69,12 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts the server and waits for its "listening" line.</summary>
-    public static async Task<(ServerProcess Process, Uri Address)> StartAsync(string home, string stateDirectory, int port, params string[] extra)
+    public static Task<(ServerProcess Process, Uri Address)> StartAsync(string home, string stateDirectory, int port, params string[] extra) =>
+        StartAsync(home, stateDirectory, port, new Dictionary<string, string>(), extra);
+
+    /// <summary>Starts the server with extra environment variables (a test crash point) and waits for its "listening" line.</summary>
+    public static async Task<(ServerProcess Process, Uri Address)> StartAsync(
+        string home, string stateDirectory, int port, IReadOnlyDictionary<string, string> environment, params string[] extra)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -91,6 +96,11 @@ internal sealed class ServerProcess : IDisposable
         start.Environment.Remove("MODAL_TOKEN_SECRET");
         start.Environment.Remove("MODAL_CONFIG_PATH");
         start.Environment.Remove("MODAL_PROFILE");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var server = new ServerProcess(Process.Start(start)!);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
@@ -110,6 +120,20 @@ internal sealed class ServerProcess : IDisposable
     {
         _process.Kill(entireProcessTree: false);
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the server to end on its own (a crash point); fails with its output after a generous timeout.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("`modal server` did not exit. Its output:" + Environment.NewLine + Output);
+        }
     }
 
     public void Dispose()

@@ -27,29 +27,59 @@ internal sealed class AuthInterceptor(Scheduler scheduler, PlatformServices plat
 
         var caller = Authenticate(context);
         CheckOwnership(request, caller);
+        CheckInputBlobs(request, caller);
         Limit(request, caller);
         var response = await continuation(request, context).ConfigureAwait(false);
         await RecordAsync(request, response, caller, context.CancellationToken).ConfigureAwait(false);
         return response;
     }
 
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        if (!context.Method.StartsWith(ContainerServicePrefix, StringComparison.Ordinal))
+        string workspace;
+        if (context.Method.StartsWith(ContainerServicePrefix, StringComparison.Ordinal))
         {
-            Authenticate(context);
+            if (!context.Method.EndsWith("/BlobPut", StringComparison.Ordinal))
+            {
+                return await continuation(requestStream, context).ConfigureAwait(false);
+            }
+
+            workspace = ContainerWorkspace(context);
+        }
+        else
+        {
+            workspace = Authenticate(context).Workspace;
         }
 
-        return continuation(requestStream, context);
+        var response = await continuation(requestStream, context).ConfigureAwait(false);
+        if (response is BlobPutResponse put)
+        {
+            // Blobs are shared on disk by content, so who uploaded one is what lets a workspace read it back.
+            await platform.AddBlobOwnerAsync(put.BlobId, workspace, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
     }
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        if (!context.Method.StartsWith(ContainerServicePrefix, StringComparison.Ordinal))
+        if (context.Method.StartsWith(ContainerServicePrefix, StringComparison.Ordinal))
         {
-            CheckOwnership(request, Authenticate(context));
+            if (request is BlobGetRequest containerGet)
+            {
+                CheckBlob(ContainerWorkspace(context), containerGet.BlobId);
+            }
+        }
+        else
+        {
+            var caller = Authenticate(context);
+            CheckOwnership(request, caller);
+            if (request is BlobGetRequest get)
+            {
+                CheckBlob(caller.Workspace, get.BlobId);
+            }
         }
 
         return continuation(request, responseStream, context);
@@ -129,6 +159,41 @@ internal sealed class AuthInterceptor(Scheduler scheduler, PlatformServices plat
                 platform.OwnerOf(id) is { } owner && owner != caller.Workspace)
             {
                 throw new NotFoundError($"{id} does not exist in workspace '{caller.Workspace}'. Check the id, or use a token of the workspace that created it.");
+            }
+        }
+    }
+
+    /// <summary>The workspace a container acts for (its app's owner); the task's id and token must be valid.</summary>
+    private string ContainerWorkspace(ServerCallContext context)
+    {
+        var container = scheduler.Authenticate(
+            context.RequestHeaders.GetValue(ControlPlane.ContainerApiService.TaskIdHeader),
+            context.RequestHeaders.GetValue(ControlPlane.ContainerApiService.TaskTokenHeader));
+        return platform.OwnerOf(container.Function.App.AppId) ?? PlatformServices.DefaultWorkspace;
+    }
+
+    private void CheckBlob(string workspace, string blobId)
+    {
+        if (!platform.OwnsBlob(workspace, blobId))
+        {
+            throw new NotFoundError($"Blob {blobId} does not exist in workspace '{workspace}'. Upload it with BlobPut using a token of this workspace.");
+        }
+    }
+
+    /// <summary>Inputs may refer only to blobs their caller's workspace can read.</summary>
+    private void CheckInputBlobs(object request, CallerIdentity caller)
+    {
+        var inputs = request switch
+        {
+            FunctionMapRequest map => map.PipelinedInputs,
+            FunctionPutInputsRequest put => put.Inputs,
+            _ => null,
+        };
+        foreach (var input in inputs ?? [])
+        {
+            if (input.Args?.DataCase == Payload.DataOneofCase.BlobId)
+            {
+                CheckBlob(caller.Workspace, input.Args.BlobId);
             }
         }
     }

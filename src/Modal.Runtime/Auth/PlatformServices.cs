@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Modal.Backends;
+using Modal.Deployments;
 using Modal.Manifest;
 using Modal.Secrets;
 
@@ -19,11 +21,13 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
 
     private readonly ConcurrentDictionary<string, (byte[] Hash, string Workspace)> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string BlobId, string Workspace), byte> _blobOwners = new();
     private readonly TimeProvider _time;
 
-    private PlatformServices(PlatformStore store, SecretCipher cipher, IdentityTokenIssuer issuer, ServerModeOptions options, TimeProvider time)
+    private PlatformServices(PlatformStore store, SecretCipher cipher, IdentityTokenIssuer issuer, ServerModeOptions options, TimeProvider time, ILogger logger)
     {
         Store = store;
+        Logs = new AppLogBook(store, logger);
         Cipher = cipher;
         Issuer = issuer;
         Options = options;
@@ -32,6 +36,9 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
     }
 
     public PlatformStore Store { get; }
+
+    /// <summary>What containers wrote, per app name, for <c>modal app logs</c>.</summary>
+    public AppLogBook Logs { get; }
 
     public SecretCipher Cipher { get; }
 
@@ -46,7 +53,7 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public static async Task<PlatformServices> OpenAsync(string stateDirectory, ServerModeOptions options, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<PlatformServices> OpenAsync(string stateDirectory, ServerModeOptions options, TimeProvider time, CancellationToken cancellationToken, ILogger? logger = null)
     {
         var store = await PlatformStore.OpenAsync(Path.Combine(stateDirectory, "platform.db"), cancellationToken).ConfigureAwait(false);
         try
@@ -56,7 +63,8 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
                 SecretCipher.LoadOrCreate(Path.Combine(stateDirectory, "secrets.key")),
                 IdentityTokenIssuer.LoadOrCreate(Path.Combine(stateDirectory, "identity.pem")),
                 options,
-                time);
+                time,
+                logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             foreach (var (tokenId, hash, workspace) in await store.LoadTokensAsync(cancellationToken).ConfigureAwait(false))
             {
                 services._tokens[tokenId] = (hash, workspace);
@@ -65,6 +73,11 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
             foreach (var (id, workspace) in await store.LoadOwnersAsync(cancellationToken).ConfigureAwait(false))
             {
                 services._owners[id] = workspace;
+            }
+
+            foreach (var (blobId, workspace) in await store.LoadBlobOwnersAsync(cancellationToken).ConfigureAwait(false))
+            {
+                services._blobOwners[(blobId, workspace)] = 0;
             }
 
             return services;
@@ -125,14 +138,48 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="workspace"/> may read blob <paramref name="blobId"/>: blobs are content-addressed and
+    /// shared on disk, but each workspace reads only the ones it (or one of its containers) uploaded.
+    /// </summary>
+    public bool OwnsBlob(string workspace, string blobId) => _blobOwners.ContainsKey((blobId, workspace));
+
+    public async Task AddBlobOwnerAsync(string blobId, string workspace, CancellationToken cancellationToken)
+    {
+        if (_blobOwners.TryAdd((blobId, workspace), 0))
+        {
+            await Store.AddBlobOwnerAsync(blobId, workspace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public static string SecretScope(string workspace, string environment, string name) => $"{workspace}/{environment}/{name}";
 
-    /// <summary>The values of the named secrets merged in list order, later ones winning.</summary>
-    public async Task<Dictionary<string, string>> ResolveSecretsAsync(string workspace, string environment, IEnumerable<string> names, CancellationToken cancellationToken)
+    /// <summary>
+    /// The values of the named secrets merged in list order, later ones winning. A name the app bound
+    /// (<paramref name="bound"/>) takes the bound values, or the stored secret it was bound to.
+    /// </summary>
+    public async Task<Dictionary<string, string>> ResolveSecretsAsync(
+        string workspace, string environment, IEnumerable<string> names, CancellationToken cancellationToken, IReadOnlyList<Protocol.BoundSecret>? bound = null)
     {
         var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in names)
+        foreach (var listed in names)
         {
+            var name = listed;
+            if (bound?.LastOrDefault(b => b.Name == listed) is { } binding)
+            {
+                if (string.IsNullOrEmpty(binding.FromName))
+                {
+                    foreach (var (key, value) in binding.Values)
+                    {
+                        merged[key] = value;
+                    }
+
+                    continue;
+                }
+
+                name = binding.FromName;
+            }
+
             var sealedValues = await Store.GetSecretAsync(workspace, environment, name, cancellationToken).ConfigureAwait(false)
                 ?? throw new NotFoundError(
                     $"Secret '{name}' does not exist in environment '{environment}' of workspace '{workspace}'. " +
@@ -148,13 +195,14 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
 
     /// <summary>What server mode adds to a container's environment: identity, placement, image id, secrets, and the
     /// task's own credentials so platform calls from inside the container act for that task only.</summary>
-    public async ValueTask<IReadOnlyDictionary<string, string>> GetEnvironmentAsync(ContainerSpec spec, string environment, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyDictionary<string, string>> GetEnvironmentAsync(
+        ContainerSpec spec, string environment, IReadOnlyList<Protocol.BoundSecret> boundSecrets, CancellationToken cancellationToken)
     {
         var workspace = OwnerOf(spec.AppId) ?? DefaultWorkspace;
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         if (spec.Function?.Secrets is { Count: > 0 } secretNames)
         {
-            foreach (var (key, value) in await ResolveSecretsAsync(workspace, environment, secretNames, cancellationToken).ConfigureAwait(false))
+            foreach (var (key, value) in await ResolveSecretsAsync(workspace, environment, secretNames, cancellationToken, boundSecrets).ConfigureAwait(false))
             {
                 variables[key] = value;
             }
@@ -182,8 +230,45 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
         return variables;
     }
 
+    /// <summary>Queues a container's forwarded output for <c>modal app logs</c>; the app's owner and name key it.</summary>
+    public void RecordContainerLog(string appId, string appName, string environment, string functionName, string taskId, string inputId, int fd, string data) =>
+        Logs.Append(new StoredLogEntry(0, OwnerOf(appId) ?? DefaultWorkspace, environment, appName, appId, functionName, taskId, inputId, fd, data, NowMs));
+
+    /// <summary>
+    /// One line a container wrote, as its backend read it. The worker prefixes the user's lines with
+    /// <c>[function input-id] </c> (or <c>[function] </c>); the input id is kept apart and the prefix dropped.
+    /// </summary>
+    public void RecordContainerOutput(Scheduling.Scheduler? scheduler, string taskId, bool isError, string line)
+    {
+        if (scheduler is null || !scheduler.TryGetContainer(taskId, out var container))
+        {
+            return;
+        }
+
+        var app = container.Function.App;
+        var inputId = "";
+        var data = line;
+        var prefix = "[" + container.Function.Name;
+        if (line.StartsWith(prefix, StringComparison.Ordinal) && line.IndexOf("] ", prefix.Length, StringComparison.Ordinal) is var end and >= 0)
+        {
+            var inside = line[prefix.Length..end].Trim();
+            if (inside.Length == 0 || inside.StartsWith("in-", StringComparison.Ordinal))
+            {
+                inputId = inside;
+                data = line[(end + 2)..];
+            }
+        }
+
+        RecordContainerLog(app.AppId, app.Name, app.Environment, container.Function.Name, taskId, inputId, isError ? 2 : 1, data);
+    }
+
+    /// <summary>Stored secrets are checked when a container starts (an ephemeral app may create them meanwhile); bindings now.</summary>
+    public void Validate(string appName, IReadOnlyList<FunctionManifest> functions, IReadOnlyList<Protocol.BoundSecret> boundSecrets) =>
+        BoundSecretEnvironment.ValidateBindings(appName, functions, boundSecrets, requireAll: false);
+
     public async ValueTask DisposeAsync()
     {
+        await Logs.DisposeAsync().ConfigureAwait(false);
         Issuer.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
     }

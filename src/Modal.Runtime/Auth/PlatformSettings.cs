@@ -9,6 +9,13 @@ namespace Modal.Auth;
 /// </summary>
 internal static class PlatformSettings
 {
+    /// <summary>
+    /// What a backend validates: without the platform's own settings in server mode; without secrets alone for an
+    /// embedded control plane, which injects secrets the app binds (and refuses the rest of these settings by backend).
+    /// </summary>
+    public static IReadOnlyList<FunctionManifest> ForBackend(IReadOnlyList<FunctionManifest> functions, bool serverMode) =>
+        serverMode ? WithoutPlatformSettings(functions) : functions.Select(f => f with { Secrets = null }).ToList();
+
     public static IReadOnlyList<FunctionManifest> WithoutPlatformSettings(IReadOnlyList<FunctionManifest> functions) =>
         functions.Select(f => f with { Secrets = null, Region = null, Cloud = null, RestrictModalAccess = null, Schedule = null }).ToList();
 }

@@ -41,6 +41,11 @@ internal sealed class PlatformStore : IAsyncDisposable
                     PRIMARY KEY (workspace, environment, name, version));
                 CREATE TABLE IF NOT EXISTS schedule_runs (schedule_key TEXT NOT NULL, due_ms INTEGER NOT NULL, function_name TEXT NOT NULL,
                     app_id TEXT NOT NULL, call_id TEXT, manual INTEGER NOT NULL, PRIMARY KEY (schedule_key, due_ms, manual));
+                CREATE TABLE IF NOT EXISTS container_logs (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace TEXT NOT NULL, environment TEXT NOT NULL,
+                    app_name TEXT NOT NULL, app_id TEXT NOT NULL, function_name TEXT NOT NULL, task_id TEXT NOT NULL, input_id TEXT NOT NULL,
+                    fd INTEGER NOT NULL, data TEXT NOT NULL, at_ms INTEGER NOT NULL);
+                CREATE INDEX IF NOT EXISTS container_logs_by_app ON container_logs (workspace, environment, app_name, id);
+                CREATE TABLE IF NOT EXISTS blob_owners (blob_id TEXT NOT NULL, workspace TEXT NOT NULL, PRIMARY KEY (blob_id, workspace));
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -151,11 +156,14 @@ internal sealed class PlatformStore : IAsyncDisposable
 
     // ----- schedule runs -----
 
-    /// <summary>Claims a tick; false when it was claimed before (by this or an earlier run of the server).</summary>
-    public Task<bool> ClaimTickAsync(string scheduleKey, long dueMs, string functionName, string appId, bool manual, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Claims a tick together with the id its call will have; false when it was claimed before (by this or an earlier
+    /// run of the server). The call is started after the claim, under that id, so a restart can tell whether it was.
+    /// </summary>
+    public Task<bool> ClaimTickAsync(string scheduleKey, long dueMs, string functionName, string appId, bool manual, string callId, CancellationToken cancellationToken) =>
         WithGate(async () => await NonQuery(
-            "INSERT OR IGNORE INTO schedule_runs (schedule_key, due_ms, function_name, app_id, call_id, manual) VALUES ($k, $d, $f, $a, NULL, $m)",
-            cancellationToken, ("$k", scheduleKey), ("$d", dueMs), ("$f", functionName), ("$a", appId), ("$m", manual ? 1 : 0)) > 0, cancellationToken);
+            "INSERT OR IGNORE INTO schedule_runs (schedule_key, due_ms, function_name, app_id, call_id, manual) VALUES ($k, $d, $f, $a, $c, $m)",
+            cancellationToken, ("$k", scheduleKey), ("$d", dueMs), ("$f", functionName), ("$a", appId), ("$c", callId), ("$m", manual ? 1 : 0)) > 0, cancellationToken);
 
     public Task SetTickCallAsync(string scheduleKey, long dueMs, bool manual, string callId, CancellationToken cancellationToken) =>
         WithGate(() => NonQuery(
@@ -168,17 +176,88 @@ internal sealed class PlatformStore : IAsyncDisposable
             "SELECT MAX(due_ms) FROM schedule_runs WHERE schedule_key = $k AND manual = 0",
             r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0), cancellationToken, ("$k", scheduleKey)).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
 
-    /// <summary>Ticks claimed but never spawned (the server died in between).</summary>
-    public Task<List<(string Key, long DueMs, string Function, string AppId, bool Manual)>> UnspawnedTicksAsync(CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The ticks a server that died may have claimed without starting their call: the latest claim of each schedule
+    /// (scheduled and run-now apart) due since <paramref name="sinceMs"/> (claims and starts happen one at a time, so only
+    /// the latest can be half done), and claims written before calls had their id recorded up front (no call id).
+    /// </summary>
+    public Task<List<(string Key, long DueMs, string Function, string AppId, bool Manual, string? CallId)>> RecentClaimsAsync(long sinceMs, CancellationToken cancellationToken) =>
         WithGate(() => Query(
-            "SELECT schedule_key, due_ms, function_name, app_id, manual FROM schedule_runs WHERE call_id IS NULL",
-            r => (r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4) != 0), cancellationToken), cancellationToken);
+            "SELECT schedule_key, due_ms, function_name, app_id, manual, call_id FROM schedule_runs r WHERE call_id IS NULL OR (due_ms >= $since AND " +
+            "due_ms = (SELECT MAX(due_ms) FROM schedule_runs x WHERE x.schedule_key = r.schedule_key AND x.manual = r.manual))",
+            r => (r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4) != 0, r.IsDBNull(5) ? null : r.GetString(5)),
+            cancellationToken, ("$since", sinceMs)), cancellationToken);
 
     public Task<List<(string Function, long DueMs, string? CallId, bool Manual)>> RunsAsync(string keyPrefix, int limit, CancellationToken cancellationToken) =>
         WithGate(() => Query(
             "SELECT function_name, due_ms, call_id, manual FROM schedule_runs WHERE substr(schedule_key, 1, length($p)) = $p ORDER BY due_ms DESC LIMIT $l",
             r => (r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3) != 0), cancellationToken, ("$p", keyPrefix), ("$l", limit)),
             cancellationToken);
+
+    // ----- container logs -----
+
+    /// <summary>
+    /// Appends log entries in one transaction, then drops the oldest entries of each app name past
+    /// <paramref name="keepPerApp"/>, so the table stays bounded however much the containers write.
+    /// </summary>
+    public Task AppendLogsAsync(IReadOnlyList<StoredLogEntry> entries, int keepPerApp, CancellationToken cancellationToken) =>
+        WithGate(async () =>
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var entry in entries)
+            {
+                using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText =
+                    "INSERT INTO container_logs (workspace, environment, app_name, app_id, function_name, task_id, input_id, fd, data, at_ms) " +
+                    "VALUES ($w, $e, $n, $a, $f, $t, $i, $fd, $d, $at)";
+                command.Parameters.AddWithValue("$w", entry.Workspace);
+                command.Parameters.AddWithValue("$e", entry.Environment);
+                command.Parameters.AddWithValue("$n", entry.AppName);
+                command.Parameters.AddWithValue("$a", entry.AppId);
+                command.Parameters.AddWithValue("$f", entry.FunctionName);
+                command.Parameters.AddWithValue("$t", entry.TaskId);
+                command.Parameters.AddWithValue("$i", entry.InputId);
+                command.Parameters.AddWithValue("$fd", entry.Fd);
+                command.Parameters.AddWithValue("$d", entry.Data);
+                command.Parameters.AddWithValue("$at", entry.AtMs);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var app in entries.Select(e => (e.Workspace, e.Environment, e.AppName)).Distinct())
+            {
+                using var prune = _connection.CreateCommand();
+                prune.Transaction = transaction;
+                prune.CommandText =
+                    "DELETE FROM container_logs WHERE workspace = $w AND environment = $e AND app_name = $n AND id <= " +
+                    "(SELECT id FROM container_logs WHERE workspace = $w AND environment = $e AND app_name = $n ORDER BY id DESC LIMIT 1 OFFSET $keep)";
+                prune.Parameters.AddWithValue("$w", app.Workspace);
+                prune.Parameters.AddWithValue("$e", app.Environment);
+                prune.Parameters.AddWithValue("$n", app.AppName);
+                prune.Parameters.AddWithValue("$keep", keepPerApp);
+                await prune.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Entries of one app name after <paramref name="afterId"/>, oldest first.</summary>
+    public Task<List<StoredLogEntry>> LogsAsync(string workspace, string environment, string appName, long afterId, int limit, CancellationToken cancellationToken) =>
+        WithGate(() => Query(
+            "SELECT id, workspace, environment, app_name, app_id, function_name, task_id, input_id, fd, data, at_ms FROM container_logs " +
+            "WHERE workspace = $w AND environment = $e AND app_name = $n AND id > $after ORDER BY id LIMIT $l",
+            r => new StoredLogEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetInt32(8), r.GetString(9), r.GetInt64(10)),
+            cancellationToken, ("$w", workspace), ("$e", environment), ("$n", appName), ("$after", afterId), ("$l", limit)), cancellationToken);
+
+    // ----- blob ownership -----
+
+    public Task AddBlobOwnerAsync(string blobId, string workspace, CancellationToken cancellationToken) =>
+        WithGate(() => NonQuery(
+            "INSERT OR IGNORE INTO blob_owners (blob_id, workspace) VALUES ($b, $w)", cancellationToken, ("$b", blobId), ("$w", workspace)), cancellationToken);
+
+    public Task<List<(string BlobId, string Workspace)>> LoadBlobOwnersAsync(CancellationToken cancellationToken) =>
+        WithGate(() => Query("SELECT blob_id, workspace FROM blob_owners", r => (r.GetString(0), r.GetString(1)), cancellationToken), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

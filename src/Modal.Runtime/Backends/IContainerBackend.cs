@@ -23,7 +23,12 @@ public interface IContainerBackend : IAsyncDisposable
     /// progress to the backend's build log. Throws (<see cref="InvalidError"/> for a failed build) to abort the deploy,
     /// which leaves any previous version of the app serving. Backends with nothing to prepare keep the default.
     /// </summary>
-    Task PrepareAsync(string appName, string artifactDir, IReadOnlyList<FunctionManifest> functions, CancellationToken cancellationToken) =>
+    /// <param name="appName">The app's name, for messages.</param>
+    /// <param name="artifactDir">The app's build output folder.</param>
+    /// <param name="assemblyFile">The app's assembly in that folder (image steps that run a function of the app load it).</param>
+    /// <param name="functions">The functions to prepare.</param>
+    /// <param name="cancellationToken">Cancels the preparation.</param>
+    Task PrepareAsync(string appName, string artifactDir, string assemblyFile, IReadOnlyList<FunctionManifest> functions, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
     /// <summary>

@@ -61,6 +61,9 @@ public sealed class LocalProcessBackend : IContainerBackend
 
     public ChannelReader<ContainerExit> Exits => _exits.Reader;
 
+    /// <summary>Also gets each line a worker writes (task id, is stderr, line), as server mode's log of app output.</summary>
+    internal Action<string, bool, string>? Output { get; init; }
+
     /// <summary>The worker path to use when none is given: <c>MODAL_WORKER_PATH</c>, else next to Modal.Runtime.dll.</summary>
     public static string ResolveWorkerPath(string? workerPath) =>
         workerPath is { Length: > 0 } ? workerPath
@@ -155,8 +158,8 @@ public sealed class LocalProcessBackend : IContainerBackend
     private async Task WatchAsync(WorkerProcess worker)
     {
         var process = worker.Process;
-        var stdout = PumpAsync(process.StandardOutput, Console.Out);
-        var stderr = PumpAsync(process.StandardError, Console.Error);
+        var stdout = PumpAsync(process.StandardOutput, Console.Out, Output is { } onOut ? line => onOut(worker.TaskId, false, line) : null);
+        var stderr = PumpAsync(process.StandardError, Console.Error, Output is { } onErr ? line => onErr(worker.TaskId, true, line) : null);
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
         var exitCode = process.ExitCode;
@@ -166,13 +169,14 @@ public sealed class LocalProcessBackend : IContainerBackend
         _exits.Writer.TryWrite(new ContainerExit(worker.TaskId, exitCode, $"exited with code {exitCode}"));
     }
 
-    private static async Task PumpAsync(StreamReader source, TextWriter target)
+    private static async Task PumpAsync(StreamReader source, TextWriter target, Action<string>? also)
     {
         try
         {
             while (await source.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
                 target.WriteLine(line);
+                also?.Invoke(line);
             }
         }
         catch (IOException)

@@ -34,6 +34,12 @@ public sealed class AppRun : IAsyncDisposable
 
     internal bool IsStopped => Volatile.Read(ref _stopped) != 0;
 
+    /// <summary>
+    /// Created with <c>--detach</c> (<see cref="ModalOptions.Detach"/>): disposing it leaves the app running on the server,
+    /// which stops it once its client is gone and its calls have finished.
+    /// </summary>
+    public bool Detached { get; init; }
+
     internal void StartHeartbeat() => _heartbeat = HeartbeatAsync(_heartbeatCts.Token);
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
@@ -78,6 +84,11 @@ public sealed class AppRun : IAsyncDisposable
         Exception? stopError = null;
         try
         {
+            if (Detached)
+            {
+                return;
+            }
+
             using var timeout = new CancellationTokenSource(StopTimeout);
             await Client.AppStopAsync(AppId, timeout.Token).ConfigureAwait(false);
         }

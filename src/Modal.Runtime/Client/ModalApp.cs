@@ -49,6 +49,13 @@ public static class ModalApp
         try
         {
             var serverUrl = options.ServerUrl;
+            if (serverUrl is null && options.Detach)
+            {
+                throw new InvalidError(
+                    "A detached app (MODAL_DETACH, `modal run --detach`) needs a `modal server`: an embedded control plane ends with this process. " +
+                    "Start one with `modal server`, or set MODAL_SERVER_URL with MODAL_TOKEN_ID and MODAL_TOKEN_SECRET.");
+            }
+
             if (serverUrl is null)
             {
                 host = await ControlPlaneHost.StartAsync(
@@ -58,17 +65,17 @@ public static class ModalApp
             }
 
             client = new ModalClient(serverUrl, options);
-            var created = await client.AppCreateAsync(
-                new AppCreateRequest
-                {
-                    Name = manifest.App,
-                    State = AppState.Ephemeral,
-                    ArtifactDir = Path.GetDirectoryName(assemblyPath)!,
-                    AssemblyFile = Path.GetFileName(assemblyPath),
-                    ManifestJson = registry.ManifestJson,
-                    Environment = options.Environment,
-                },
-                cancellationToken).ConfigureAwait(false);
+            var request = new AppCreateRequest
+            {
+                Name = manifest.App,
+                State = options.Detach ? AppState.Detached : AppState.Ephemeral,
+                ArtifactDir = Path.GetDirectoryName(assemblyPath)!,
+                AssemblyFile = Path.GetFileName(assemblyPath),
+                ManifestJson = registry.ManifestJson,
+                Environment = options.Environment,
+            };
+            request.Secrets.AddRange(options.Secrets.Select(s => s.Value.ToBinding(s.Key)));
+            var created = await client.AppCreateAsync(request, cancellationToken).ConfigureAwait(false);
 
             var run = new AppRun
             {
@@ -77,6 +84,7 @@ public static class ModalApp
                 Client = client,
                 FunctionIds = new Dictionary<string, string>(created.FunctionIds, StringComparer.Ordinal),
                 EmbeddedHost = host,
+                Detached = options.Detach,
             };
             run.StartHeartbeat();
             AppRun.Current = run;

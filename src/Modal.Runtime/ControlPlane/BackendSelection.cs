@@ -38,7 +38,7 @@ internal static class BackendSelection
     }
 
     private static LocalProcessBackend Local(ControlPlaneOptions options, ILoggerFactory loggerFactory) =>
-        new(options.WorkerPath, options.StopGracePeriod, loggerFactory.CreateLogger<LocalProcessBackend>());
+        new(options.WorkerPath, options.StopGracePeriod, loggerFactory.CreateLogger<LocalProcessBackend>()) { Output = options.ContainerOutput };
 
     private static async Task<IContainerBackend> DockerAsync(ControlPlaneOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
         await DockerBackend.CreateAsync(

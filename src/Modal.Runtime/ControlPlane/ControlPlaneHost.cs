@@ -73,7 +73,18 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             if (options.ServerMode is { } serverMode)
             {
                 platform = await PlatformServices.OpenAsync(stateDirectory, serverMode, options.TimeProvider, cancellationToken).ConfigureAwait(false);
-                options = options with { ContainerEnvironment = platform };
+                var services = platform;
+                options = options with
+                {
+                    ContainerEnvironment = platform,
+                    // The scheduler exists by the time a container writes anything.
+                    ContainerOutput = (taskId, isError, line) => services.RecordContainerOutput(scheduler, taskId, isError, line),
+                };
+            }
+            else
+            {
+                // Embedded: the only secrets are the ones the app binds (Secret.FromDict/FromDotenv).
+                options = options with { ContainerEnvironment = new Modal.Secrets.BoundSecretEnvironment() };
             }
 
             store = await SqliteStateStore.OpenAsync(Path.Combine(stateDirectory, "state.db"), cancellationToken).ConfigureAwait(false);

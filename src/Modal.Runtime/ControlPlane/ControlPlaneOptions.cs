@@ -79,5 +79,11 @@ public sealed record ControlPlaneOptions
 
     internal Modal.Auth.IContainerEnvironmentSource? ContainerEnvironment { get; init; }
 
+    /// <summary>
+    /// Receives every line a container writes (task id, whether it is stderr, the line) besides the console: server mode
+    /// keeps them for <c>modal app logs</c>. The local backend reports them; others may not.
+    /// </summary>
+    internal Action<string, bool, string>? ContainerOutput { get; init; }
+
     internal QueueLimits QueueLimits { get; init; } = QueueLimits.Default;
 }

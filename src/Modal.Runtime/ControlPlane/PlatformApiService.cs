@@ -1,6 +1,8 @@
+using System.Threading.Channels;
 using Grpc.Core;
 using Modal.Auth;
 using Modal.Deployments;
+using Modal.Images;
 using Modal.Protocol;
 using Modal.Schedules;
 using Modal.Scheduling;
@@ -73,12 +75,38 @@ internal sealed class PlatformApiService(Scheduler scheduler, PlatformServices p
     public override Task<DeployMissingFilesResponse> DeployMissingFiles(DeployMissingFilesRequest request, ServerCallContext context)
     {
         var response = new DeployMissingFilesResponse();
-        response.MissingSha256.AddRange(deployments.MissingFiles(request.Files));
+        response.MissingSha256.AddRange(deployments.MissingFiles(AuthInterceptor.Caller(context).Workspace, request.Files));
         return Task.FromResult(response);
     }
 
     public override Task<AppDeployResponse> AppDeploy(AppDeployRequest request, ServerCallContext context) =>
         deployments.DeployAsync(AuthInterceptor.Caller(context).Workspace, request, rollbackOf: 0, context.CancellationToken);
+
+    public override async Task AppDeployStream(AppDeployRequest request, IServerStreamWriter<AppDeployProgress> responseStream, ServerCallContext context)
+    {
+        // The build writes from its own flow; one pump writes to the stream, which takes one write at a time.
+        var lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        var pump = Task.Run(async () =>
+        {
+            await foreach (var line in lines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(new AppDeployProgress { BuildLog = line }, context.CancellationToken).ConfigureAwait(false);
+            }
+        }, CancellationToken.None);
+        AppDeployResponse result;
+        try
+        {
+            using var log = new BuildLogWriter(line => lines.Writer.TryWrite(line));
+            result = await deployments.DeployAsync(AuthInterceptor.Caller(context).Workspace, request, rollbackOf: 0, context.CancellationToken, log).ConfigureAwait(false);
+        }
+        finally
+        {
+            lines.Writer.TryComplete();
+            await pump.ConfigureAwait(false);
+        }
+
+        await responseStream.WriteAsync(new AppDeployProgress { Result = result }, context.CancellationToken).ConfigureAwait(false);
+    }
 
     public override Task<AppDeployResponse> AppRollback(AppRollbackRequest request, ServerCallContext context) =>
         deployments.RollbackAsync(AuthInterceptor.Caller(context).Workspace, request, context.CancellationToken);
@@ -142,6 +170,26 @@ internal sealed class PlatformApiService(Scheduler scheduler, PlatformServices p
             FunctionCallId = await schedules.RunNowAsync(
                 AuthInterceptor.Caller(context).Workspace, deployments.EnvironmentOf(request.Environment), request.AppName, request.FunctionName, context.CancellationToken).ConfigureAwait(false),
         };
+
+    public override async Task<AppLogsResponse> AppLogs(AppLogsRequest request, ServerCallContext context)
+    {
+        var caller = AuthInterceptor.Caller(context);
+        var limit = request.Limit is > 0 and <= 5_000 ? request.Limit : 1_000;
+        var entries = await platform.Store.LogsAsync(caller.Workspace, deployments.EnvironmentOf(request.Environment), request.AppName, request.AfterId, limit, context.CancellationToken).ConfigureAwait(false);
+        var response = new AppLogsResponse { LastId = entries.Count == 0 ? request.AfterId : entries[^1].Id };
+        response.Entries.AddRange(entries.Select(e => new AppLogEntry
+        {
+            Id = e.Id,
+            AtMs = e.AtMs,
+            AppId = e.AppId,
+            FunctionName = e.FunctionName,
+            TaskId = e.TaskId,
+            InputId = e.InputId,
+            Fd = e.Fd,
+            Data = e.Data,
+        }));
+        return response;
+    }
 
     public override Task<ScheduleRunsResponse> ScheduleRuns(ScheduleRunsRequest request, ServerCallContext context) =>
         schedules.RunsAsync(AuthInterceptor.Caller(context).Workspace, deployments.EnvironmentOf(request.Environment), request.AppName, request.Limit, context.CancellationToken);

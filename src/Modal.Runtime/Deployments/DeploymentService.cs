@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Modal.Auth;
+using Modal.Images;
 using Modal.Protocol;
 using Modal.Scheduling;
 
@@ -16,10 +17,17 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(250);
     private readonly SemaphoreSlim _deployGate = new(1, 1);
 
-    public IReadOnlyList<string> MissingFiles(IEnumerable<DeployFile> files) =>
-        files.Select(f => f.Sha256).Distinct(StringComparer.Ordinal).Where(sha => !scheduler.Blobs.Exists(sha)).ToList();
+    /// <summary>
+    /// Files the server lacks for <paramref name="workspace"/>: blobs are workspace-scoped, so a file another workspace
+    /// uploaded counts as missing (uploading it makes it this workspace's too). Null checks existence only, for a
+    /// rollback, whose files come from the workspace's own history.
+    /// </summary>
+    public IReadOnlyList<string> MissingFiles(string? workspace, IEnumerable<DeployFile> files) =>
+        files.Select(f => f.Sha256).Distinct(StringComparer.Ordinal)
+            .Where(sha => !scheduler.Blobs.Exists(sha) || (workspace is not null && !platform.OwnsBlob(workspace, sha)))
+            .ToList();
 
-    public async Task<AppDeployResponse> DeployAsync(string workspace, AppDeployRequest request, int rollbackOf, CancellationToken cancellationToken)
+    public async Task<AppDeployResponse> DeployAsync(string workspace, AppDeployRequest request, int rollbackOf, CancellationToken cancellationToken, TextWriter? buildLog = null)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
@@ -30,7 +38,7 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
         // Both name a folder of the state directory.
         ValidateName(request.Name, "app name");
         ValidateName(environment, "environment");
-        var missing = MissingFiles(request.Files);
+        var missing = MissingFiles(rollbackOf > 0 ? null : workspace, request.Files);
         if (missing.Count > 0)
         {
             throw new InvalidError(
@@ -50,6 +58,11 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
             var secretNames = manifest.Functions.SelectMany(f => f.Secrets ?? []).Distinct(StringComparer.Ordinal).ToList();
             await platform.ResolveSecretsAsync(workspace, environment, secretNames, cancellationToken).ConfigureAwait(false);
 
+            // Image builds run inside CreateAppAsync: they read this workspace's secrets (private registries, RunFunction)
+            // and copy their log to the deploying client.
+            using var build = ImageBuildScope.Begin(
+                async (name, ct) => await platform.ResolveSecretsAsync(workspace, environment, [name], ct).ConfigureAwait(false),
+                buildLog);
             var created = await scheduler.CreateAppAsync(new AppCreateRequest
             {
                 Name = request.Name,
@@ -116,6 +129,21 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
         var live = history.Where(h => !h.Stopped).ToList();
         if (live.Count == 0)
         {
+            // Not deployed: a running ephemeral or detached app (`modal run [--detach]`) of that name or id.
+            var running = scheduler.Apps
+                .Where(a => !a.IsStopped && a.State is AppState.Ephemeral or AppState.Detached && a.Environment == environment &&
+                            (a.Name == request.Name || a.AppId == request.Name) && platform.OwnerOf(a.AppId) == workspace)
+                .ToList();
+            foreach (var app in running)
+            {
+                await scheduler.StopAppAsync(app.AppId).ConfigureAwait(false);
+            }
+
+            if (running.Count > 0)
+            {
+                return running[0].AppId;
+            }
+
             throw new NotFoundError($"No deployed app named '{request.Name}' runs in environment '{environment}' of workspace '{workspace}'. `modal app list` shows the apps.");
         }
 

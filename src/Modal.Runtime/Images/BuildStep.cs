@@ -17,6 +17,9 @@ internal sealed record BuildStep(string Kind, IReadOnlyList<string> Args, bool F
     /// <summary>An image configuration change (<c>LABEL</c>, <c>EXPOSE</c>, <c>USER</c>, <c>CMD</c>) in Dockerfile syntax.</summary>
     public const string Config = "config";
 
+    /// <summary>For a <c>RunFunction</c> step: the function it runs, resolved from the app's manifest.</summary>
+    public FunctionRun? Run { get; init; }
+
     /// <summary>True for the steps that start a recipe.</summary>
     public bool IsBase => Kind is ImageStepKinds.DebianSlim or ImageStepKinds.FromRegistry;
 

@@ -26,8 +26,9 @@ public sealed record ImageBuildOptions
     public TextWriter? Log { get; init; }
 
     /// <summary>
-    /// Looks up a secret's variables by name, for <c>FromRegistry(tag, secret)</c>. Null until the control plane has a
-    /// secret store: recipes that name a secret are then refused with a message saying so.
+    /// Looks up a secret's variables by name, for <c>FromRegistry(tag, secret)</c> and <c>RunFunction</c> steps, when
+    /// the build's <see cref="ImageBuildScope"/> has no resolver of its own (a server's deploy opens one that reads the
+    /// deploying workspace's secrets). With neither, recipes that need a secret are refused with a message saying so.
     /// </summary>
     public Func<string, CancellationToken, Task<IReadOnlyDictionary<string, string>>>? SecretResolver { get; init; }
 

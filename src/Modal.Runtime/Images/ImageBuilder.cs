@@ -18,11 +18,25 @@ public sealed class ImageBuilder
     private readonly DockerClient _docker;
     private readonly ImageBuildOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string? _dotnetRoot;
+    private readonly string? _workerPath;
 
     public ImageBuilder(DockerClient docker, ImageBuildOptions options)
+        : this(docker, options, null, null)
+    {
+    }
+
+    /// <summary>
+    /// A builder that can also run <c>RunFunction</c> steps: it mounts the .NET installation at
+    /// <paramref name="dotnetRoot"/> and runs the worker at <paramref name="workerPath"/>, as the Docker backend's
+    /// containers do.
+    /// </summary>
+    public ImageBuilder(DockerClient docker, ImageBuildOptions options, string? dotnetRoot, string? workerPath)
     {
         _docker = docker;
         _options = options;
+        _dotnetRoot = dotnetRoot;
+        _workerPath = workerPath;
     }
 
     public ImageBuildOptions Options => _options;
@@ -34,9 +48,16 @@ public sealed class ImageBuilder
     /// <paramref name="artifactDir"/>. Progress and step output go to the build log. A failed step throws
     /// <see cref="InvalidError"/> naming the step, with the end of its output.
     /// </summary>
-    public async Task<BuiltImage> BuildAsync(ImageManifest? image, string artifactDir, string? label, CancellationToken cancellationToken)
+    public Task<BuiltImage> BuildAsync(ImageManifest? image, string artifactDir, string? label, CancellationToken cancellationToken) =>
+        BuildAsync(image, artifactDir, null, label, cancellationToken);
+
+    /// <summary>
+    /// Builds <paramref name="image"/> for <paramref name="app"/>, whose functions <c>RunFunction</c> steps run. Secrets
+    /// and an extra log come from the <see cref="ImageBuildScope"/> of the caller, else from the options.
+    /// </summary>
+    public async Task<BuiltImage> BuildAsync(ImageManifest? image, string artifactDir, ImageApp? app, string? label, CancellationToken cancellationToken)
     {
-        var recipe = ImageRecipe.Resolve(image ?? ImageRecipe.Default, artifactDir);
+        var recipe = ImageRecipe.Resolve(image ?? ImageRecipe.Default, artifactDir, app);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -50,7 +71,13 @@ public sealed class ImageBuilder
 
     private async Task<BuiltImage> BuildLockedAsync(ImageRecipe recipe, string? label, CancellationToken cancellationToken)
     {
-        var log = TextWriter.Synchronized(Log);
+        var log = TextWriter.Synchronized(ImageBuildScope.Current?.Log is { } client
+            ? new BuildLogWriter(line =>
+            {
+                Log.WriteLine(line);
+                client.WriteLine(line);
+            })
+            : Log);
         var started = Stopwatch.GetTimestamp();
         var steps = new List<BuiltStep>();
         var layers = recipe.Layers;
@@ -140,15 +167,7 @@ public sealed class ImageBuilder
 
     private async Task<AuthConfig> RegistryAuthAsync(string reference, string secret, CancellationToken cancellationToken)
     {
-        if (_options.SecretResolver is not { } resolve)
-        {
-            throw new InvalidError(
-                $"FromRegistry(\"{reference}\", secret: \"{secret}\") needs the secret's REGISTRY_USERNAME and REGISTRY_PASSWORD, but this control plane has no " +
-                "secret store to read them from. Run a control plane with secrets (modal server), or pull the image onto the engine yourself (docker login, docker pull) " +
-                "and use FromRegistry without a secret.");
-        }
-
-        var values = await resolve(secret, cancellationToken).ConfigureAwait(false);
+        var values = await SecretAsync(secret, $"FromRegistry(\"{reference}\", secret: \"{secret}\")", "REGISTRY_USERNAME and REGISTRY_PASSWORD", cancellationToken).ConfigureAwait(false);
         if (!values.TryGetValue("REGISTRY_USERNAME", out var user) || !values.TryGetValue("REGISTRY_PASSWORD", out var password))
         {
             throw new InvalidError($"The secret '{secret}' used by FromRegistry(\"{reference}\") must hold REGISTRY_USERNAME and REGISTRY_PASSWORD.");
@@ -161,6 +180,62 @@ public sealed class ImageBuilder
             ? first
             : "https://index.docker.io/v1/";
         return new AuthConfig { Username = user, Password = password, ServerAddress = server };
+    }
+
+    private Task<IReadOnlyDictionary<string, string>> SecretAsync(string name, string step, string what, CancellationToken cancellationToken)
+    {
+        var resolve = ImageBuildScope.Current?.Secrets ?? _options.SecretResolver ?? throw new InvalidError(
+            $"{step} needs the {what} of secret '{name}', but this build has no secret store to read them from: secrets live in a server-mode " +
+            "control plane (modal server), and the embedded one has none. Deploy the app to a server, or do without the secret " +
+            "(for a registry: pull the image onto the engine yourself with docker login and docker pull, and drop the secret).");
+        return resolve(name, cancellationToken);
+    }
+
+    private async Task<string> RunFunctionAsync(FunctionRun run, ImageInspectResponse parent, string? tag, string? repository, TextWriter log, string failure, CancellationToken cancellationToken)
+    {
+        var step = $"RunFunction(\"{run.Name}\")";
+        if (_dotnetRoot is null || _workerPath is null)
+        {
+            throw new InvalidError($"{failure}: {step} runs the app's function with the Modal worker, and this image builder was made without one. Build through the Docker backend.");
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var secret in run.Secrets)
+        {
+            // In list order, later ones winning, as in a function's container.
+            foreach (var (key, value) in await SecretAsync(secret, step, "variables", cancellationToken).ConfigureAwait(false))
+            {
+                environment[key] = value;
+            }
+        }
+
+        environment["MODAL_IS_REMOTE"] = "1";
+        var task = new MemoryStream();
+        using (var json = new Utf8JsonWriter(task))
+        {
+            json.WriteStartObject();
+            json.WriteString("entryKey", run.EntryKey);
+            json.WriteString("name", run.Name);
+            json.WriteString("artifactDir", run.ArtifactDir);
+            json.WriteString("assemblyFile", run.AssemblyFile);
+            json.WriteStartObject("environment");
+            foreach (var (key, value) in environment)
+            {
+                json.WriteString(key, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        task.WriteByte((byte)'\n');
+        var workerFolder = Path.GetDirectoryName(_workerPath)!;
+        var binds = Backends.Docker.DockerBackend.Binds([(_dotnetRoot, _dotnetRoot), (workerFolder, workerFolder), (run.ArtifactDir, run.ArtifactDir)]);
+        var container = await ImageEngine.RunAsync(
+            _docker, parent, [Path.Combine(_dotnetRoot, "dotnet"), _workerPath, "--build-function"], log, failure, cancellationToken,
+            new FunctionContainer(step, task.ToArray(), binds, run.Timeout)).ConfigureAwait(false);
+        // Committed with the parent's configuration, so the build container's command does not become the image's.
+        return await ImageEngine.CommitAsync(_docker, container, parent, [], repository, tag, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> BuildStepAsync(BuildStep step, ImageInspectResponse parent, string? tag, TextWriter log, string failure, CancellationToken cancellationToken)
@@ -187,6 +262,8 @@ public sealed class ImageBuilder
                 return await ChangeAsync($"ENTRYPOINT {JsonSerializer.Serialize(args)}", parent, tag, repository, cancellationToken).ConfigureAwait(false);
             case BuildStep.Config:
                 return await ChangeAsync(args[0], parent, tag, repository, cancellationToken).ConfigureAwait(false);
+            case ImageStepKinds.RunFunction:
+                return await RunFunctionAsync(step.Run!, parent, tag, repository, log, failure, cancellationToken).ConfigureAwait(false);
             case ImageStepKinds.AddLocalDir or ImageStepKinds.AddLocalFile:
                 var container = await ImageEngine.CreateAsync(_docker, parent, cancellationToken).ConfigureAwait(false);
                 try

@@ -81,37 +81,77 @@ internal static class ImageEngine
 
     /// <summary>
     /// Runs <paramref name="command"/> in a container of <paramref name="parent"/> (bypassing its entrypoint, as
-    /// Dockerfile RUN does), with host networking so package mirrors are reachable, streaming its output to the log.
-    /// Returns the stopped container's id for committing; throws when the command fails.
+    /// Dockerfile RUN does, unless <paramref name="function"/> says the command is the worker), with host networking
+    /// so package mirrors are reachable, streaming its output to the log. Returns the stopped container's id for
+    /// committing; throws when the command fails or outlives the function's timeout.
     /// </summary>
     public static async Task<string> RunAsync(
-        DockerClient docker, ImageInspectResponse parent, IReadOnlyList<string> command, TextWriter log, string failure, CancellationToken cancellationToken)
+        DockerClient docker, ImageInspectResponse parent, IReadOnlyList<string> command, TextWriter log, string failure, CancellationToken cancellationToken,
+        FunctionContainer? function = null)
     {
+        var host = new HostConfig { NetworkMode = "host" };
+        if (function is not null)
+        {
+            host.Binds = function.Binds.ToList();
+            // As for a function's own container: tini forwards the stop signal and reaps what the function started.
+            host.Init = true;
+        }
+
         var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Image = parent.ID,
             Cmd = command.ToList(),
-            Entrypoint = parent.Config?.Entrypoint is { Count: > 0 } ? [""] : null,
+            // The worker runs through the image's entrypoint, as in a function's container; shell steps bypass it.
+            Entrypoint = function is null && parent.Config?.Entrypoint is { Count: > 0 } ? [""] : null,
+            OpenStdin = function is not null,
+            StdinOnce = function is not null,
+            AttachStdin = function is not null,
             Labels = BuildLabels.ToDictionary(),
-            HostConfig = new HostConfig { NetworkMode = "host" },
+            HostConfig = host,
         }, cancellationToken).ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(function?.Timeout ?? Timeout.InfiniteTimeSpan);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using (var stream = await docker.Containers.AttachContainerAsync(
-                       created.ID, false, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, cancellationToken).ConfigureAwait(false))
+                       created.ID, false, new ContainerAttachParameters { Stream = true, Stdin = function is not null, Stdout = true, Stderr = true }, cancellationToken).ConfigureAwait(false))
             {
                 await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
-                var tail = new Queue<string>();
-                await ContainerOutputReader.PumpAsync(stream, (line, _) =>
+                if (function is not null)
                 {
-                    log.WriteLine("  " + line);
-                    tail.Enqueue(line);
-                    if (tail.Count > 15)
+                    await stream.WriteAsync(function.Task, 0, function.Task.Length, cancellationToken).ConfigureAwait(false);
+                    // The worker reads one line and needs no end of file; closing is a courtesy to an image's entrypoint.
+                    try
                     {
-                        tail.Dequeue();
+                        stream.CloseWrite();
                     }
-                }, cancellationToken).ConfigureAwait(false);
-                var exit = await docker.Containers.WaitContainerAsync(created.ID, cancellationToken).ConfigureAwait(false);
+                    catch (Exception ex) when (ex is IOException or NotSupportedException or ObjectDisposedException)
+                    {
+                    }
+                }
+
+                var tail = new Queue<string>();
+                ContainerWaitResponse exit;
+                try
+                {
+                    await ContainerOutputReader.PumpAsync(stream, (line, _) =>
+                    {
+                        log.WriteLine("  " + line);
+                        tail.Enqueue(line);
+                        if (tail.Count > 15)
+                        {
+                            tail.Dequeue();
+                        }
+                    }, linked.Token).ConfigureAwait(false);
+                    exit = await docker.Containers.WaitContainerAsync(created.ID, linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new InvalidError(
+                        $"{failure}: {function!.Description} ran past its timeout of {function.Timeout.TotalSeconds:0} s and was stopped. " +
+                        $"Raise the function's Timeout, or make it faster. Its last output:{Environment.NewLine}{string.Join(Environment.NewLine, tail)}");
+                }
+
                 if (exit.StatusCode != 0)
                 {
                     throw new InvalidError(

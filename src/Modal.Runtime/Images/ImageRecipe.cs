@@ -15,6 +15,9 @@ internal sealed class ImageRecipe
     /// <summary>Bump to rebuild every cached layer when the meaning of a step changes.</summary>
     internal const string BuilderVersion = "modal-image-builder-1";
 
+    /// <summary>How long a <c>RunFunction</c> step may run when its function sets no Timeout (the reference's default, 1 h).</summary>
+    internal static readonly TimeSpan DefaultRunFunctionTimeout = TimeSpan.FromHours(1);
+
     private ImageRecipe(IReadOnlyList<BuildStep> layers, IReadOnlyList<ImageMount> mounts)
     {
         Layers = layers;
@@ -63,10 +66,8 @@ internal sealed class ImageRecipe
                 case ImageStepKinds.Env when args.Count == 2:
                 case ImageStepKinds.Workdir when args.Count == 1:
                 case ImageStepKinds.AddLocalDir or ImageStepKinds.AddLocalFile when args.Count == 3:
+                case ImageStepKinds.RunFunction when args.Count == 1:
                     break;
-                case ImageStepKinds.RunFunction:
-                    problems.Add($"step {i} (run_function {string.Join(' ', args)}) is not supported by this builder yet; do the work with RunCommands, or at container start in an [Enter] hook");
-                    continue;
                 default:
                     problems.Add($"step {i} ({step.Kind}) is not a step this builder knows or has the wrong number of arguments ({args.Count}); rebuild the app with a matching Modal version");
                     continue;
@@ -95,9 +96,10 @@ internal sealed class ImageRecipe
 
     /// <summary>
     /// Resolves <paramref name="image"/> against the app's build output folder <paramref name="artifactDir"/>:
-    /// relative local paths and Dockerfiles are read from there.
+    /// relative local paths and Dockerfiles are read from there, and <c>RunFunction</c> steps find their function in
+    /// <paramref name="app"/> (without it, a recipe with such a step is refused).
     /// </summary>
-    public static ImageRecipe Resolve(ImageManifest image, string artifactDir)
+    public static ImageRecipe Resolve(ImageManifest image, string artifactDir, ImageApp? app = null)
     {
         if (Check(image) is { Count: > 0 } problems)
         {
@@ -142,6 +144,9 @@ internal sealed class ImageRecipe
                     }
 
                     break;
+                case ImageStepKinds.RunFunction:
+                    layers.Add(new BuildStep(step.Kind, step.Args, force) { Run = ResolveFunction(step.Args[0], artifactDir, app) });
+                    break;
                 default:
                     layers.Add(new BuildStep(step.Kind, step.Args, force));
                     break;
@@ -149,6 +154,39 @@ internal sealed class ImageRecipe
         }
 
         return new ImageRecipe(layers, mounts);
+    }
+
+    private static FunctionRun ResolveFunction(string name, string artifactDir, ImageApp? app)
+    {
+        var step = $"Image step RunFunction(\"{name}\")";
+        if (app is null)
+        {
+            throw new InvalidError(
+                $"{step} runs a function of the app, but this build was not given the app's manifest and assembly. " +
+                "Build the image through the control plane (run or deploy the app), which passes them.");
+        }
+
+        var function = app.Functions.FirstOrDefault(f => f.Name == name) ?? throw new InvalidError(
+            $"{step}: the app has no function named '{name}'. RunFunction names a [Function] of the same app, e.g. RunFunction(nameof(Download)); " +
+            $"its functions are: {string.Join(", ", app.Functions.Select(f => f.Name))}.");
+        if (function.Kind != "function" || function.Batching is not null || function.Cluster is not null)
+        {
+            throw new InvalidError(
+                $"{step}: '{name}' is a {(function.Kind != "function" ? "method of a [Cls] class" : function.Batching is not null ? "[Batched] function" : "[Clustered] function")}; " +
+                "a build step runs a plain [Function] once, so give the work its own [Function] without parameters.");
+        }
+
+        // The manifest lists no CancellationToken parameter: the worker supplies it.
+        var parameters = function.Parameters;
+        if (parameters.Count > 0)
+        {
+            throw new InvalidError(
+                $"{step}: '{name}' takes parameters ({string.Join(", ", parameters.Select(p => p.Name))}), but a build step runs it with none. " +
+                "Give the work its own [Function] without parameters (read settings from Env steps or secrets).");
+        }
+
+        var timeout = function.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultRunFunctionTimeout;
+        return new FunctionRun(function.Name, function.EntryKey, Path.GetFullPath(artifactDir), app.AssemblyFile, function.Secrets ?? [], timeout);
     }
 
     /// <summary>The cache key of the layer <paramref name="step"/> makes on top of <paramref name="parentKey"/>.</summary>
@@ -173,6 +211,17 @@ internal sealed class ImageRecipe
         if (step.Kind is ImageStepKinds.AddLocalDir or ImageStepKinds.AddLocalFile)
         {
             Add(ContentHash(step.Args[0]));
+        }
+
+        if (step.Run is { } run)
+        {
+            // The function's code is in the build output: any change there may change what it writes, so it reruns.
+            // Secret values are not part of the key (the reference does the same): rotating a token rebuilds nothing.
+            Add(run.EntryKey);
+            Add(run.AssemblyFile);
+            Add(string.Join('\n', run.Secrets));
+            Add(run.Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Add(ContentHash(run.ArtifactDir));
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());

@@ -11,8 +11,9 @@ namespace Modal.Schedules;
 
 /// <summary>
 /// Runs the <c>Period</c> and <c>Cron</c> schedules of deployed apps. Each tick is claimed in <c>platform.db</c> (its
-/// schedule and due time are the key) before its call is spawned, so a tick fires once even when the server restarts;
-/// a tick claimed by a server that died before spawning is spawned at the next start. A Period counts from the current
+/// schedule and due time are the key) together with the id its call will have, then the call is stored under that id;
+/// so a tick fires once even when the server restarts: at the next start a claim whose call is not stored is started,
+/// and one whose call is stored is not started again. A Period counts from the current
 /// version's deploy (a redeploy restarts it); a Cron follows the clock and ignores deploys. Ticks missed while the
 /// server was down collapse into one run.
 /// </summary>
@@ -28,13 +29,30 @@ internal sealed class ScheduleRunner(Scheduler scheduler, PlatformServices platf
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var (key, dueMs, function, appId, manual) in await platform.Store.UnspawnedTicksAsync(cancellationToken).ConfigureAwait(false))
+        // A claim whose call is not in the state store was never started (the server died in between): start it now,
+        // under the id the claim recorded. One whose call is stored was started, and must not run twice. Calls older
+        // than the result retention are purged, so older claims are not looked at.
+        var since = platform.NowMs - (long)TimeSpan.FromDays(Modal.Rules.ModalLimits.ResultRetentionDays).TotalMilliseconds;
+        foreach (var (key, dueMs, function, appId, manual, claimedCallId) in await platform.Store.RecentClaimsAsync(since, cancellationToken).ConfigureAwait(false))
         {
             var app = scheduler.Apps.FirstOrDefault(a => a.AppId == appId && !a.IsStopped);
-            if (app?.Functions.GetValueOrDefault(function) is { } runtime)
+            if (app?.Functions.GetValueOrDefault(function) is not { } runtime)
             {
-                await SpawnAsync(key, dueMs, runtime, manual, cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            var callId = claimedCallId;
+            if (callId is null)
+            {
+                callId = IdGenerator.New("fc");
+                await platform.Store.SetTickCallAsync(key, dueMs, manual, callId, cancellationToken).ConfigureAwait(false);
+            }
+            else if (await IsStoredAsync(callId, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            await SpawnAsync(key, dueMs, runtime, manual, callId, cancellationToken).ConfigureAwait(false);
         }
 
         _loop = Task.Run(LoopAsync, CancellationToken.None);
@@ -54,12 +72,13 @@ internal sealed class ScheduleRunner(Scheduler scheduler, PlatformServices platf
 
         var key = Key(deployment, functionName);
         var now = platform.NowMs;
-        while (!await platform.Store.ClaimTickAsync(key, now, functionName, app.AppId, manual: true, cancellationToken).ConfigureAwait(false))
+        var callId = IdGenerator.New("fc");
+        while (!await platform.Store.ClaimTickAsync(key, now, functionName, app.AppId, manual: true, callId, cancellationToken).ConfigureAwait(false))
         {
             now++;
         }
 
-        return await SpawnAsync(key, now, function, manual: true, cancellationToken).ConfigureAwait(false);
+        return await SpawnAsync(key, now, function, manual: true, callId, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ScheduleRunsResponse> RunsAsync(string workspace, string environment, string appName, int limit, CancellationToken cancellationToken)
@@ -162,9 +181,10 @@ internal sealed class ScheduleRunner(Scheduler scheduler, PlatformServices platf
                 var last = await platform.Store.LastTickAsync(key, cancellationToken).ConfigureAwait(false);
                 var now = platform.NowMs;
                 var due = NextDue(function.Manifest.Schedule!, last, current.DeployedAtMs, now);
-                if (due <= now && await platform.Store.ClaimTickAsync(key, due, function.Name, app.AppId, manual: false, cancellationToken).ConfigureAwait(false))
+                var callId = IdGenerator.New("fc");
+                if (due <= now && await platform.Store.ClaimTickAsync(key, due, function.Name, app.AppId, manual: false, callId, cancellationToken).ConfigureAwait(false))
                 {
-                    await SpawnAsync(key, due, function, manual: false, cancellationToken).ConfigureAwait(false);
+                    await SpawnAsync(key, due, function, manual: false, callId, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -182,8 +202,27 @@ internal sealed class ScheduleRunner(Scheduler scheduler, PlatformServices platf
         return app is null ? null : (history[0], app);
     }
 
-    private async Task<string> SpawnAsync(string key, long dueMs, FunctionRuntime function, bool manual, CancellationToken cancellationToken)
+    private async Task<bool> IsStoredAsync(string callId, CancellationToken cancellationToken)
     {
+        try
+        {
+            await scheduler.GetCallInfoAsync(callId, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (NotFoundError)
+        {
+            return false;
+        }
+        catch (OutputExpiredError)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Starts a claimed tick's call under the id its claim recorded.</summary>
+    private async Task<string> SpawnAsync(string key, long dueMs, FunctionRuntime function, bool manual, string callId, CancellationToken cancellationToken)
+    {
+        CrashPoint.Hit(CrashPoint.ScheduleAfterClaim);
         var request = new FunctionMapRequest
         {
             FunctionId = function.FunctionId,
@@ -192,9 +231,10 @@ internal sealed class ScheduleRunner(Scheduler scheduler, PlatformServices platf
             InputsComplete = true,
         };
         request.PipelinedInputs.Add(new FunctionInput { Idx = 0, Args = new Payload { Inline = NoArguments } });
-        var created = await scheduler.MapAsync(request, cancellationToken).ConfigureAwait(false);
-        await platform.SetOwnerAsync([created.FunctionCallId], platform.OwnerOf(function.App.AppId) ?? PlatformServices.DefaultWorkspace, durable: true, cancellationToken).ConfigureAwait(false);
-        await platform.Store.SetTickCallAsync(key, dueMs, manual, created.FunctionCallId, cancellationToken).ConfigureAwait(false);
+        // Owned first: a call that exists after a crash is visible to its workspace.
+        await platform.SetOwnerAsync([callId], platform.OwnerOf(function.App.AppId) ?? PlatformServices.DefaultWorkspace, durable: true, cancellationToken).ConfigureAwait(false);
+        var created = await scheduler.MapAsync(request, cancellationToken, callId).ConfigureAwait(false);
+        CrashPoint.Hit(CrashPoint.ScheduleAfterSpawn);
         logger.LogInformation("Schedule {Schedule} ran {Function} ({CallId}) for the tick due at {Due}", key, function.Name, created.FunctionCallId, DateTimeOffset.FromUnixTimeMilliseconds(dueMs));
         return created.FunctionCallId;
     }

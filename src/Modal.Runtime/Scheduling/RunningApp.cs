@@ -29,6 +29,9 @@ internal sealed class RunningApp(string appId, string name, AppState state, stri
 
     public ConcurrentDictionary<string, FunctionRuntime> Functions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Secret names bound for this app by its client (never stored: an app resumed after a restart has none).</summary>
+    public IReadOnlyList<BoundSecret> BoundSecrets { get; init; } = [];
+
     public long LastHeartbeatMs => Volatile.Read(ref _lastHeartbeatMs);
 
     public void Heartbeat(long nowMs) => Volatile.Write(ref _lastHeartbeatMs, nowMs);

@@ -105,15 +105,16 @@ internal sealed class Scheduler : IAsyncDisposable
             var other => other,
         };
         ManifestValidator.Validate(manifest.Functions);
-        _backend.Validate(name, _options.ContainerEnvironment is null ? manifest.Functions : Auth.PlatformSettings.WithoutPlatformSettings(manifest.Functions));
+        _backend.Validate(name, Auth.PlatformSettings.ForBackend(manifest.Functions, _options.ServerMode is not null));
+        _options.ContainerEnvironment?.Validate(name, manifest.Functions, request.Secrets);
         await _gpus.ValidateAsync(manifest.Functions, cancellationToken).ConfigureAwait(false);
         var artifactDir = ValidateArtifact(name, request.ArtifactDir, request.AssemblyFile);
         // Image builds happen here, before anything is stored: a failed build aborts the deploy and the previous version keeps serving.
-        await _backend.PrepareAsync(name, artifactDir, manifest.Functions, cancellationToken).ConfigureAwait(false);
+        await _backend.PrepareAsync(name, artifactDir, request.AssemblyFile, manifest.Functions, cancellationToken).ConfigureAwait(false);
 
         var now = NowMs;
         var environment = string.IsNullOrWhiteSpace(request.Environment) ? _options.Environment : request.Environment;
-        var app = new RunningApp(IdGenerator.New("ap"), name, state, environment, artifactDir, request.AssemblyFile, request.ManifestJson, now);
+        var app = new RunningApp(IdGenerator.New("ap"), name, state, environment, artifactDir, request.AssemblyFile, request.ManifestJson, now) { BoundSecrets = [.. request.Secrets] };
         var functions = manifest.Functions.Select(f => new FunctionRuntime(IdGenerator.New("fu"), app, f, _options)).ToList();
 
         await _store.SaveAppAsync(new StoredApp
@@ -182,9 +183,10 @@ internal sealed class Scheduler : IAsyncDisposable
         }
 
         ManifestValidator.Validate([manifest]);
-        _backend.Validate(app.Name, _options.ContainerEnvironment is null ? [manifest] : Auth.PlatformSettings.WithoutPlatformSettings([manifest]));
+        _backend.Validate(app.Name, Auth.PlatformSettings.ForBackend([manifest], _options.ServerMode is not null));
+        _options.ContainerEnvironment?.Validate(app.Name, [manifest], app.BoundSecrets);
         await _gpus.ValidateAsync([manifest], cancellationToken).ConfigureAwait(false);
-        await _backend.PrepareAsync(app.Name, app.ArtifactDir, [manifest], cancellationToken).ConfigureAwait(false);
+        await _backend.PrepareAsync(app.Name, app.ArtifactDir, app.AssemblyFile, [manifest], cancellationToken).ConfigureAwait(false);
         var function = new FunctionRuntime(IdGenerator.New("fu"), app, manifest, _options);
         if (!app.Functions.TryAdd(manifest.Name, function))
         {
@@ -234,7 +236,9 @@ internal sealed class Scheduler : IAsyncDisposable
     // Calls.
     // ---------------------------------------------------------------------------------------------------------------
 
-    public async Task<FunctionMapResponse> MapAsync(FunctionMapRequest request, CancellationToken cancellationToken)
+    // callId: the id the call gets (null draws one). The schedule runner records it before the call starts, so after a
+    // crash it can tell whether the call was stored.
+    public async Task<FunctionMapResponse> MapAsync(FunctionMapRequest request, CancellationToken cancellationToken, string? callId = null)
     {
         var function = GetFunctionById(request.FunctionId);
         var invocation = request.InvocationType == FunctionCallInvocationType.Async
@@ -242,7 +246,7 @@ internal sealed class Scheduler : IAsyncDisposable
             : FunctionCallInvocationType.Sync;
         var callType = request.CallType == FunctionCallType.Unspecified ? FunctionCallType.Map : request.CallType;
         ValidateCallShape(function, request, invocation, callType);
-        var call = new FunctionCallState(IdGenerator.New("fc"), function, callType, invocation, NowMs, request.MethodName);
+        var call = new FunctionCallState(callId ?? IdGenerator.New("fc"), function, callType, invocation, NowMs, request.MethodName);
         var response = new FunctionMapResponse { FunctionCallId = call.CallId };
         await AddInputsAsync(call, request.PipelinedInputs, request.InputsComplete, newCall: true, response.InputIds, cancellationToken).ConfigureAwait(false);
         return response;
@@ -554,6 +558,12 @@ internal sealed class Scheduler : IAsyncDisposable
                             $"{_options.AppHeartbeatTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (the client exited or lost its connection). " +
                             "Run the app again.").ConfigureAwait(false);
                     }
+                    else if (app.State == AppState.Detached && now - app.LastHeartbeatMs > appTimeoutMs && !HasUnfinishedCalls(app.AppId))
+                    {
+                        // Detached (`modal run --detach`): the client leaving does not stop the app; running out of work does.
+                        _logger.LogInformation("Stopping detached app {App} ({AppId}): its client is gone and its calls have finished", app.Name, app.AppId);
+                        await StopAppAsync(app, $"The detached app '{app.Name}' ({app.AppId}) stopped after its calls finished.").ConfigureAwait(false);
+                    }
                 }
 
                 var retentionMs = (long)_options.SyncCallRetention.TotalMilliseconds;
@@ -633,6 +643,8 @@ internal sealed class Scheduler : IAsyncDisposable
 
     /// <summary>Every app this control plane knows, stopped ones included (server mode lists and scopes them).</summary>
     internal IEnumerable<RunningApp> Apps => _apps.Values;
+
+    internal bool TryGetContainer(string taskId, out ContainerTask container) => _containers.TryGetValue(taskId, out container!);
 
     /// <summary>Whether any call of the app still waits for outputs (a redeploy stops the old version only after that).</summary>
     internal bool HasUnfinishedCalls(string appId) => _calls.Values.Any(c => c.Function?.App.AppId == appId && !c.IsComplete);
@@ -1030,8 +1042,8 @@ internal sealed class Scheduler : IAsyncDisposable
         {
             if (_options.ContainerEnvironment is { } source)
             {
-                // Server mode adds secrets and identity; the platform's own variables above win over a secret's keys.
-                var merged = new Dictionary<string, string>(await source.GetEnvironmentAsync(spec, function.App.Environment, _stopping.Token).ConfigureAwait(false), StringComparer.Ordinal);
+                // Secrets (and in server mode identity); the platform's own variables above win over a secret's keys.
+                var merged = new Dictionary<string, string>(await source.GetEnvironmentAsync(spec, function.App.Environment, function.App.BoundSecrets, _stopping.Token).ConfigureAwait(false), StringComparer.Ordinal);
                 foreach (var (name, value) in spec.Environment)
                 {
                     merged[name] = value;
@@ -1166,17 +1178,17 @@ internal sealed class Scheduler : IAsyncDisposable
 
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        // Apps whose client process is gone cannot be resumed; deployed apps come back with their spawned work.
-        foreach (var state in new[] { AppState.Ephemeral, AppState.Detached })
+        // Apps whose client process is gone cannot be resumed; deployed and detached apps come back with their spawned
+        // work (a detached app then stops once that work is done, as its client is gone).
+        foreach (var stale in await _store.LoadAppsAsync(AppState.Ephemeral, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var stale in await _store.LoadAppsAsync(state, cancellationToken).ConfigureAwait(false))
-            {
-                await _store.SetAppStateAsync(stale.AppId, AppState.Stopped, cancellationToken).ConfigureAwait(false);
-            }
+            await _store.SetAppStateAsync(stale.AppId, AppState.Stopped, cancellationToken).ConfigureAwait(false);
         }
 
         var now = NowMs;
-        foreach (var stored in await _store.LoadAppsAsync(AppState.Deployed, cancellationToken).ConfigureAwait(false))
+        var resumed = (await _store.LoadAppsAsync(AppState.Deployed, cancellationToken).ConfigureAwait(false))
+            .Concat(await _store.LoadAppsAsync(AppState.Detached, cancellationToken).ConfigureAwait(false));
+        foreach (var stored in resumed)
         {
             var app = new RunningApp(stored.AppId, stored.Name, stored.State, stored.Environment, stored.ArtifactDir, stored.AssemblyFile, stored.ManifestJson, now);
             foreach (var storedFunction in await _store.LoadFunctionsAsync(app.AppId, cancellationToken).ConfigureAwait(false))

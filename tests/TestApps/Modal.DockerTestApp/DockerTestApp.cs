@@ -21,6 +21,35 @@ public static partial class DockerTestApp
     /// <summary>ARG, ENV, WORKDIR, RUN, COPY and ENTRYPOINT, through the platform's Dockerfile implementation.</summary>
     static readonly Image FromFile = Image.FromDockerfile("data/Dockerfile");
 
+    /// <summary>A layer made by running <see cref="Bake"/> during the build, with a step after it.</summary>
+    static readonly Image Baked = Image.DebianSlim().RunFunction(nameof(Bake)).Env("AFTER_BAKE", "yes");
+
+    /// <summary>Runs during the build of <see cref="Baked"/>: the files it writes become a layer.</summary>
+    [Function]
+    public static void Bake()
+    {
+        Directory.CreateDirectory("/opt/baked");
+        var token = Environment.GetEnvironmentVariable("BAKE_TOKEN") ?? "none";
+        File.WriteAllText("/opt/baked/result.txt", $"baked remote={Environment.GetEnvironmentVariable("MODAL_IS_REMOTE")} token={token}");
+        Console.WriteLine("bake wrote /opt/baked/result.txt");
+    }
+
+    /// <summary>A build function that fails, for the build error.</summary>
+    [Function]
+    public static void BakeFails() => throw new InvalidOperationException("bake-failure-marker");
+
+    /// <summary>A build function that outlives its Timeout.</summary>
+    [Function(Timeout = 2)]
+    public static void BakeSlowly() => Thread.Sleep(TimeSpan.FromMinutes(5));
+
+    /// <summary>What <see cref="Bake"/> left in the image, and whether a build secret leaked into the function's environment.</summary>
+    [Function(Image = nameof(Baked))]
+    public static string ReadBaked() =>
+        string.Join("|",
+            File.ReadAllText("/opt/baked/result.txt"),
+            Environment.GetEnvironmentVariable("AFTER_BAKE"),
+            Environment.GetEnvironmentVariable("BAKE_TOKEN") ?? "no token at run time");
+
     /// <summary>Runs the apt-installed program inside the container.</summary>
     [Function(Image = nameof(Jq))]
     public static string JqVersion() => Run("jq", "--version");

@@ -56,6 +56,7 @@ public sealed class DockerBackend : IContainerBackend
     private readonly ImageBuilder _images;
     private readonly ConcurrentDictionary<string, DockerTask> _tasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<BuiltImage>> _built = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImageApp> _apps = new(StringComparer.Ordinal);
     private readonly Channel<ContainerExit> _exits = Channel.CreateUnbounded<ContainerExit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _runtimes;
     private readonly TextWriter _stdout;
@@ -70,9 +71,10 @@ public sealed class DockerBackend : IContainerBackend
         _logger = logger;
         WorkerPath = Path.GetFullPath(LocalProcessBackend.ResolveWorkerPath(options.WorkerPath));
         DotnetRoot = Path.GetFullPath(options.DotnetRoot ?? FindDotnetRoot());
-        _images = new ImageBuilder(docker, options.Images);
+        _images = new ImageBuilder(docker, options.Images, DotnetRoot, WorkerPath);
         _runtimes = new HashSet<string>(info.Runtimes?.Keys ?? [], StringComparer.Ordinal);
         Capacity = new NodeCapacity(info.NCPU, info.MemTotal / (1024 * 1024), FreeDiskMiB(info.DockerRootDir));
+        DiskQuota = DiskQuotaSupport(info);
         _stdout = TextWriter.Synchronized(options.Stdout ?? Console.Out);
         _stderr = TextWriter.Synchronized(options.Stderr ?? Console.Error);
         _socketDirectory = Path.Combine(Path.GetTempPath(), "modal-" + Guid.NewGuid().ToString("N")[..10]);
@@ -95,6 +97,12 @@ public sealed class DockerBackend : IContainerBackend
 
     /// <summary>What the engine's machine offers; requests above it are refused at deploy.</summary>
     public NodeCapacity Capacity { get; }
+
+    /// <summary>
+    /// Null when the engine's storage driver can cap a container's writable layer (<c>--storage-opt size=</c>), which
+    /// is how EphemeralDisk is enforced; otherwise why it cannot, and EphemeralDisk is refused at deploy.
+    /// </summary>
+    public string? DiskQuota { get; }
 
     /// <summary>
     /// The Unix socket the control plane listens on for containers without a network (BlockNetwork). The control plane
@@ -169,6 +177,13 @@ public sealed class DockerBackend : IContainerBackend
         foreach (var function in functions)
         {
             problems.AddRange(Capacity.Check(function));
+            if (function.Resources?.EphemeralDiskMiB is { } disk && DiskQuota is { } why)
+            {
+                problems.Add(
+                    $"function '{function.Name}' asks for {disk:N0} MiB of ephemeral disk (EphemeralDisk), which this engine cannot enforce: {why}. " +
+                    "Remove EphemeralDisk, or run the engine on a storage driver that caps container disk (overlay2 on XFS mounted with pquota; see docs/containers.md)");
+            }
+
             if (function.Image is { } image)
             {
                 problems.AddRange(ImageRecipe.Check(image).Select(p => $"function '{function.Name}': {p}"));
@@ -203,12 +218,18 @@ public sealed class DockerBackend : IContainerBackend
     }
 
     /// <summary>Builds every image the functions use (once per distinct recipe), streaming progress to the build log.</summary>
-    public async Task PrepareAsync(string appName, string artifactDir, IReadOnlyList<FunctionManifest> functions, CancellationToken cancellationToken)
+    public async Task PrepareAsync(string appName, string artifactDir, string assemblyFile, IReadOnlyList<FunctionManifest> functions, CancellationToken cancellationToken)
     {
+        // RunFunction steps run a function of the app, which may not be among the functions being prepared (a function
+        // added to a running app), so the backend keeps every function it has seen of each build output.
+        var app = _apps.AddOrUpdate(
+            artifactDir,
+            _ => new ImageApp(assemblyFile, functions),
+            (_, known) => new ImageApp(assemblyFile, [.. known.Functions.Where(k => functions.All(f => f.Name != k.Name)), .. functions]));
         foreach (var group in functions.GroupBy(f => ImageKey(artifactDir, f.Image), StringComparer.Ordinal))
         {
             var label = $"app '{appName}' ({string.Join(", ", group.Select(f => f.Name))})";
-            await BuildAsync(group.Key, group.First().Image, artifactDir, label, fresh: true, cancellationToken).ConfigureAwait(false);
+            await BuildAsync(group.Key, group.First().Image, artifactDir, app, label, fresh: true, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -392,21 +413,24 @@ public sealed class DockerBackend : IContainerBackend
         var artifactDir = spec.ArtifactDir ?? throw new InvalidError(
             $"The docker backend needs the app's build output folder to mount into task {spec.TaskId}'s container, and the control plane gave none.");
         var key = ImageKey(artifactDir, spec.Function?.Image);
-        return await BuildAsync(key, spec.Function?.Image, artifactDir, $"function '{spec.FunctionName}'", fresh: false, cancellationToken).ConfigureAwait(false);
+        // After a control plane restart nothing was prepared: a RunFunction step whose layer is cached needs nothing,
+        // and one that must run again is refused by the recipe with a message saying to deploy again.
+        _apps.TryGetValue(artifactDir, out var app);
+        return await BuildAsync(key, spec.Function?.Image, artifactDir, app, $"function '{spec.FunctionName}'", fresh: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The image of a recipe: built once per backend (and again for each deploy, when <paramref name="fresh"/>, so
     /// changed local files and ForceBuild take effect), shared by every container of the functions that use it.
     /// </summary>
-    private async Task<BuiltImage> BuildAsync(string key, ImageManifest? image, string artifactDir, string label, bool fresh, CancellationToken cancellationToken)
+    private async Task<BuiltImage> BuildAsync(string key, ImageManifest? image, string artifactDir, ImageApp? app, string label, bool fresh, CancellationToken cancellationToken)
     {
         if (!fresh && _built.TryGetValue(key, out var existing) && existing.IsCompletedSuccessfully)
         {
             return existing.Result;
         }
 
-        var build = _images.BuildAsync(image, artifactDir, label, cancellationToken);
+        var build = _images.BuildAsync(image, artifactDir, app, label, cancellationToken);
         _built[key] = build;
         try
         {
@@ -475,6 +499,12 @@ public sealed class DockerBackend : IContainerBackend
             host.NanoCPUs = (long)(cpuLimit * 1_000_000_000);
         }
 
+        if (resources?.EphemeralDiskMiB is { } disk)
+        {
+            // Validate refused EphemeralDisk where the driver cannot cap the writable layer, so this is enforced.
+            host.StorageOpt = new Dictionary<string, string> { ["size"] = $"{disk}M" };
+        }
+
         if (resources?.MemoryMiB is { } memory)
         {
             host.MemoryReservation = memory * 1024L * 1024L;
@@ -523,7 +553,7 @@ public sealed class DockerBackend : IContainerBackend
     }
 
     /// <summary>Read-only binds, leaving out a folder already inside another bound folder at the same place.</summary>
-    private static List<string> Binds(List<(string Host, string Container)> binds)
+    internal static List<string> Binds(List<(string Host, string Container)> binds)
     {
         var result = new List<string>();
         var mounted = new List<(string Host, string Container)>();
@@ -564,6 +594,30 @@ public sealed class DockerBackend : IContainerBackend
         // The shared framework lives at <root>/shared/Microsoft.NETCore.App/<version>/, whatever started this process.
         var framework = RuntimeEnvironment.GetRuntimeDirectory().TrimEnd('/');
         return Path.GetFullPath(Path.Combine(framework, "..", "..", ".."));
+    }
+
+    /// <summary>
+    /// Whether <c>--storage-opt size=</c> works: on overlay2 only over XFS (which must also be mounted with pquota, which
+    /// the engine does not report: a container then fails to start with the engine's own message saying so); always on
+    /// devicemapper, btrfs and zfs. Returns null when it does, else why not.
+    /// </summary>
+    private static string? DiskQuotaSupport(SystemInfoResponse info)
+    {
+        var driver = info.Driver ?? "";
+        if (driver is "devicemapper" or "btrfs" or "zfs")
+        {
+            return null;
+        }
+
+        var backing = info.DriverStatus?.FirstOrDefault(s => s.Length == 2 && s[0] == "Backing Filesystem")?[1];
+        if (driver == "overlay2" && backing == "xfs")
+        {
+            return null;
+        }
+
+        return driver == "overlay2"
+            ? $"its storage driver is overlay2 on {backing ?? "an unknown filesystem"}, and Docker caps a container's disk on overlay2 only over XFS with project quotas (pquota)"
+            : $"its storage driver '{driver}' cannot cap a container's disk";
     }
 
     private static long? FreeDiskMiB(string? dockerRoot)
