@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Modal.Worker;
 
 /// <summary>
@@ -14,6 +16,7 @@ internal static class ParentWatcher
     /// <param name="startDrain">Asks the running worker to finish its inputs and exit; false when there is none yet.</param>
     public static void Start(WorkerLog log, Func<bool> startDrain)
     {
+        LeaveParentSession(log);
         var thread = new Thread(() =>
         {
             try
@@ -45,4 +48,30 @@ internal static class ParentWatcher
         };
         thread.Start();
     }
+
+    /// <summary>
+    /// Moves the worker into a session (and process group) of its own. A worker starts in its parent's process group,
+    /// so signals meant for the parent (Ctrl+C in its terminal, <c>timeout</c>, a CI job's SIGTERM) reached every worker
+    /// too and killed it mid-input, behind the control plane's back: its inputs failed with "input stream broke" while
+    /// the parent was still stopping the app in order. The parent now alone decides when a worker stops, through stdin.
+    /// </summary>
+    private static void LeaveParentSession(WorkerLog log)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            // Not handled on Windows: Ctrl+C reaches every process on the console unless the backend starts workers in a
+            // new process group (CREATE_NEW_PROCESS_GROUP), which Process.Start cannot.
+            return;
+        }
+
+        // Fails only for a process group leader (a container's first process), which no parent's group signal reaches.
+        if (setsid() == -1)
+        {
+            log.Info($"stays in its parent's session (setsid failed with errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    // DllImport rather than LibraryImport: the call is blittable, and LibraryImport would need unsafe code in this project.
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setsid();
 }

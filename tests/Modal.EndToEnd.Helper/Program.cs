@@ -8,6 +8,8 @@ using Modal.Dispatch;
 //   cls <label> <by>     calls Counter(label).Increment(by) and Describe through Cls.FromName and MODAL_SERVER_URL
 //   serve <state-dir>    runs the test app on an embedded control plane, starts a worker, prints "READY", and waits
 //                        until it is killed or its stdin closes (so it never outlives the test that started it)
+//   stubborn <state-dir> runs an entrypoint that ignores its cancellation token (a call, then a long wait) through
+//                        ModalApp.RunEntrypointAsync, prints "RUNNING", and exits with its exit code
 switch (args)
 {
     case ["get", var callId]:
@@ -64,7 +66,20 @@ switch (args)
 
         return 0;
 
+    case ["stubborn", var stateDirectory]:
+        var stubbornAttribute = typeof(Modal.TestApp.TestApp).Assembly.GetCustomAttribute<ModalRegistryAttribute>()!;
+        var stubbornRegistry = (IModalRegistry)Activator.CreateInstance(stubbornAttribute.RegistryType, nonPublic: true)!;
+        return await ModalApp.RunEntrypointAsync(
+            stubbornRegistry,
+            async _ =>
+            {
+                await Modal.TestApp.TestApp.Functions.Square.RemoteAsync(6);
+                Console.WriteLine("RUNNING");
+                await Task.Delay(TimeSpan.FromMinutes(5));
+            },
+            new ModalOptions { StateDirectory = stateDirectory });
+
     default:
-        Console.Error.WriteLine("usage: Modal.EndToEnd.Helper get <fc-id> | batch-tag <tag> | cls <label> <by> | serve <state-dir>");
+        Console.Error.WriteLine("usage: Modal.EndToEnd.Helper get <fc-id> | batch-tag <tag> | cls <label> <by> | serve <state-dir> | stubborn <state-dir>");
         return 2;
 }

@@ -15,6 +15,9 @@ public static class ModalApp
     /// <summary>Exit code of an entrypoint stopped with Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
 
+    /// <summary>How long an entrypoint gets to finish after Ctrl+C or SIGTERM before the app is stopped under it.</summary>
+    internal static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Creates an ephemeral app from a generated registry and makes it the current app, so generated handles can call
     /// its functions. Dispose the result to stop the app and its containers.
@@ -127,7 +130,9 @@ public static class ModalApp
         try
         {
             await using var run = await RunAsync(registry, options, cts.Token).ConfigureAwait(false);
-            await entrypoint(cts.Token).ConfigureAwait(false);
+            var entry = entrypoint(cts.Token);
+            await WaitUnlessCancelledAsync(entry, cts.Token).ConfigureAwait(false);
+            await entry.ConfigureAwait(false);
             return 0;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
@@ -156,6 +161,30 @@ public static class ModalApp
         finally
         {
             Console.CancelKeyPress -= onCancelKey;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the entrypoint; after Ctrl+C or SIGTERM, only <see cref="CancelGrace"/> longer. An entrypoint that
+    /// ignores its token would otherwise keep the process running (and its app's containers busy) until its work was
+    /// done: the process seemed to hang on exit. Giving up stops the app, which ends the calls it still waits on.
+    /// </summary>
+    private static async Task WaitUnlessCancelledAsync(Task entry, CancellationToken cancellationToken)
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (cancellationToken.Register(() => cancelled.TrySetResult()).ConfigureAwait(false))
+        {
+            if (await Task.WhenAny(entry, cancelled.Task).ConfigureAwait(false) == entry)
+            {
+                return;
+            }
+        }
+
+        if (await Task.WhenAny(entry, Task.Delay(CancelGrace, CancellationToken.None)).ConfigureAwait(false) != entry)
+        {
+            // Observed here so its later failure (its calls end when the app stops) is not reported as unobserved.
+            _ = entry.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new OperationCanceledException(cancellationToken);
         }
     }
 }
