@@ -23,7 +23,7 @@ internal sealed class ModalCli : IAsyncDisposable
     /// <summary>Starts `modal server --port 0 --json` and waits for its listening line.</summary>
     public async Task StartServerAsync()
     {
-        _server = Process.Start(StartInfo(["server", "--state-dir", Path.Combine(Home, "state"), "--port", "0", "--json"]))!;
+        _server = Process.Start(StartInfo(["server", "--state-dir", Path.Combine(Home, "state"), "--port", "0", "--web-port", "0", "--json"]))!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var line = await _server.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException(
             "`modal server` exited before it listened: " + await _server.StandardError.ReadToEndAsync());

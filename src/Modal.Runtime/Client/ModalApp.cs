@@ -76,6 +76,7 @@ public static class ModalApp
                 AppName = manifest.App,
                 Client = client,
                 FunctionIds = new Dictionary<string, string>(created.FunctionIds, StringComparer.Ordinal),
+                WebUrls = new Dictionary<string, string>(created.WebUrls, StringComparer.Ordinal),
                 EmbeddedHost = host,
             };
             run.StartHeartbeat();
