@@ -84,6 +84,8 @@ public sealed class DiagnosticsTests
     [InlineData("[Enter] public int Load(string path) => 0; [Method] public int Predict(int x) => x;", "[Enter] hook 'Load'")]
     [InlineData("public int Predict(int x) => x;", "has no [Method]")]
     [InlineData("[Method] public System.Collections.Generic.IEnumerable<int> Stream() { yield return 1; }", "streaming methods of classes are not supported yet")]
+    [InlineData("[Method, WebEndpoint] public int Predict(int x) => x;", "method 'Predict' marked [WebEndpoint], but methods of classes are not served over HTTP")]
+    [InlineData("[Method] public int Predict(int x) => x; [WebServer(8000)] public void Serve() { }", "method 'Serve' marked [WebServer], but methods of classes are not served over HTTP")]
     public void AnInvalidClsClassIsReportedWithTheReason(string members, string reason)
     {
         var (result, _) = Run($$"""

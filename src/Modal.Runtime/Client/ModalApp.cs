@@ -120,6 +120,12 @@ public static class ModalApp
         try
         {
             await using var run = await RunAsync(registry, options, cts.Token).ConfigureAwait(false);
+            // As the reference's `modal run` does: the URLs are what a user opens while the entrypoint runs.
+            foreach (var (function, url) in run.WebUrls.OrderBy(u => u.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"Created web function {function} => {url}");
+            }
+
             await entrypoint(cts.Token).ConfigureAwait(false);
             return 0;
         }
