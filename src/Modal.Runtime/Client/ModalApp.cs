@@ -83,6 +83,7 @@ public static class ModalApp
                 AppName = manifest.App,
                 Client = client,
                 FunctionIds = new Dictionary<string, string>(created.FunctionIds, StringComparer.Ordinal),
+                WebUrls = new Dictionary<string, string>(created.WebUrls, StringComparer.Ordinal),
                 EmbeddedHost = host,
                 Detached = options.Detach,
             };
@@ -127,6 +128,12 @@ public static class ModalApp
         try
         {
             await using var run = await RunAsync(registry, options, cts.Token).ConfigureAwait(false);
+            // As the reference's `modal run` does: the URLs are what a user opens while the entrypoint runs.
+            foreach (var (function, url) in run.WebUrls.OrderBy(u => u.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"Created web function {function} => {url}");
+            }
+
             await entrypoint(cts.Token).ConfigureAwait(false);
             return 0;
         }
