@@ -14,6 +14,7 @@ var scenarios = new Dictionary<string, Func<Task<object>>>(StringComparer.Ordina
     ["container-cold-start"] = ContainerColdStart.RunAsync,
     ["batching"] = BatchingBenchmark.RunAsync,
     ["concurrency"] = ConcurrencyBenchmark.RunAsync,
+    ["web-throughput"] = WebThroughputBenchmark.RunAsync,
 };
 
 var requested = args.Length == 0 ? scenarios.Keys.ToArray() : args;

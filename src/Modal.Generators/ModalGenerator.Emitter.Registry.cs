@@ -261,6 +261,12 @@ public sealed partial class ModalGenerator
                     ? $"return SerializeFirstAsync<{BatchType(function)}, {function.ResultType}>({call}, {functionName}, context);"
                     : $"return new {ValueTask}<byte[]>(SerializeFirst<{function.ResultType}>({call}, {functionName}, context));");
             }
+            else if (isTask && !function.HasResult && function.Shape is ResultShape.TaskOfT or ResultShape.ValueTaskOfT)
+            {
+                // A web function's ASP.NET Core result has no wire form (see the parser): its task is awaited, not serialized.
+                var task = function.Shape == ResultShape.TaskOfT ? call : $"{call}.AsTask()";
+                writer.WriteLine($"return SerializeAsync((global::System.Threading.Tasks.Task){task}, context);");
+            }
             else if (isTask)
             {
                 writer.WriteLine($"return SerializeAsync({call}, context);");

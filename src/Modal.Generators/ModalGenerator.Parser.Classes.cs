@@ -71,6 +71,16 @@ public sealed partial class ModalGenerator
                     continue;
                 }
 
+                // The gateway routes only app-level functions; a class method's pool is keyed by its parameters, which an
+                // HTTP request has no way to pick, so such a method would silently never be served.
+                foreach (var web in new[] { "WebEndpoint", "WebApp", "WebServer" })
+                {
+                    if (FindAttribute(method, web + "Attribute") is not null)
+                    {
+                        Invalid($"has method '{method.Name}' marked [{web}], but methods of classes are not served over HTTP; make the endpoint a [Function, {web}] of the app (it can call the class through its handle) and remove [{web}] from the class's method");
+                    }
+                }
+
                 if (FindAttribute(method, "EnterAttribute") is not null && ParseHook(method, "[Enter]", type.Name, location) is { } enterHook)
                 {
                     enter.Add(enterHook);

@@ -151,6 +151,11 @@ public sealed partial class ModalGenerator
             }
 
             var settings = ParseSettings(method, attribute, appAttribute, name, location, cancellationToken);
+            if (settings.Web is { } web)
+            {
+                resultType = CheckWebSignature(method, web, shape, resultType, location);
+            }
+
             if (Modal.Rules.FunctionRules.Check(RuleInput(name, settings, method)).Count > 0)
             {
                 // The analyzers report configuration rules (MODAL050+) where the IDE can offer fixes; the generator only
@@ -332,6 +337,45 @@ public sealed partial class ModalGenerator
         /// Like <see cref="ClassifyReturn(ITypeSymbol)"/>, and an <c>IEnumerable&lt;T&gt;</c> method written with <c>yield</c>
         /// is a generator too: its items are streamed as it produces them. One that returns a collection is a value.
         /// </summary>
+        /// <summary>
+        /// Checks the shapes the worker can serve: a [WebApp] returns its application (a WebApplication or a
+        /// RequestDelegate), a [WebServer] returns nothing, and both take no arguments but a CancellationToken. An ASP.NET
+        /// Core result (an application, an IResult) is served over HTTP, not sent to a caller, so it has no wire form:
+        /// the returned result type is null and a remote call of the function returns nothing.
+        /// </summary>
+        private ITypeSymbol? CheckWebSignature(IMethodSymbol method, WebModel web, ResultShape shape, ITypeSymbol? resultType, LocationInfo? location)
+        {
+            if (web.Kind is "app" or "server")
+            {
+                var kind = web.Kind == "app" ? "[WebApp]" : "[WebServer]";
+                foreach (var parameter in method.Parameters)
+                {
+                    if (!IsCancellationToken(parameter.Type))
+                    {
+                        Report(Descriptors.InvalidWebSignature, location, method.Name, kind, $"takes parameter '{parameter.Name}', but it runs once per container with no arguments (a CancellationToken is allowed)");
+                    }
+                }
+
+                if (web.Kind == "app" && !IsWebApplication(resultType))
+                {
+                    Report(Descriptors.InvalidWebSignature, location, method.Name, kind, $"returns {method.ReturnType.ToDisplayString()}; return the application to serve: a WebApplication or a RequestDelegate (or a Task of one)");
+                }
+
+                if (web.Kind == "server" && (resultType is not null || shape is ResultShape.AsyncEnumerable or ResultShape.Enumerable))
+                {
+                    Report(Descriptors.InvalidWebSignature, location, method.Name, kind, $"returns {method.ReturnType.ToDisplayString()}; it starts a server listening on its port and returns void or Task");
+                }
+            }
+
+            return resultType is not null && IsAspNetCoreType(resultType) ? null : resultType;
+        }
+
+        private static bool IsWebApplication(ITypeSymbol? type) =>
+            type?.ToDisplayString() is "Microsoft.AspNetCore.Builder.WebApplication" or "Microsoft.AspNetCore.Http.RequestDelegate";
+
+        private static bool IsAspNetCoreType(ITypeSymbol type) =>
+            type.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "Microsoft.AspNetCore" || ns.StartsWith("Microsoft.AspNetCore.", System.StringComparison.Ordinal));
+
         internal static (ResultShape Shape, ITypeSymbol? Result, ITypeSymbol? Item) ClassifyReturn(IMethodSymbol method)
         {
             var classified = ClassifyReturn(method.ReturnType);

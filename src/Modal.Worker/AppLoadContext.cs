@@ -11,7 +11,10 @@ namespace Modal.Worker;
 internal sealed class AppLoadContext : AssemblyLoadContext
 {
     // ILGPU: Modal.Gpu's GpuContext hands out ILGPU accelerators, so the app must see the worker's ILGPU types.
-    private static readonly string[] SharedPrefixes = ["Modal.", "MessagePack", "Grpc.", "Google.Protobuf", "Microsoft.Extensions.", "ILGPU"];
+    // Microsoft.AspNetCore.*: a [WebApp] returns a WebApplication and a [WebEndpoint] may return an IResult, which the
+    // worker's Kestrel host runs; they must be the worker's types, not copies an app might carry.
+    private static readonly string[] SharedPrefixes =
+        ["Modal.", "MessagePack", "Grpc.", "Google.Protobuf", "Microsoft.Extensions.", "Microsoft.AspNetCore.", "ILGPU"];
 
     private readonly AssemblyDependencyResolver _resolver;
 

@@ -91,6 +91,19 @@ internal sealed class ContainerClient : IBlobTransport, IDisposable
         }
     }
 
+    /// <summary>Tells the control plane that this container's web server accepts connections at host:port.</summary>
+    public async Task WebReadyAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Api.ContainerWebReadyAsync(new ContainerWebReadyRequest { TaskId = TaskId, Host = host, Port = port }, Options(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            throw Map(ex, cancellationToken);
+        }
+    }
+
     public async Task<string> PutBlobAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         try

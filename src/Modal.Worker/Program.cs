@@ -2,6 +2,7 @@ using System.Text;
 using Modal;
 using Modal.Dispatch;
 using Modal.Worker;
+using Modal.Worker.Web;
 
 // The container entrypoint. Kept free of hosting and DI: a cold start is paid on every scale-up, so the worker does
 // only what a call needs: say hello, load the app, and pull inputs.
@@ -54,9 +55,11 @@ try
 
     ServedFunction? served = null;
     Exception? initError = null;
+    System.Reflection.Assembly? appAssembly = null;
     try
     {
         var registry = AppLoader.Load(hello.ArtifactDir, hello.AssemblyFile);
+        appAssembly = registry.GetType().Assembly;
         served = ServedFunction.Resolve(registry, hello);
     }
     catch (Exception ex)
@@ -88,10 +91,40 @@ try
         }
     }
 
-    var worker = new ContainerWorker(client, hello, served, initError, log, stdout, stderr);
-    Volatile.Write(ref running, worker);
-    log.Info($"serving '{hello.FunctionName}' with {worker.Slots} slot(s)");
-    exitCode = await worker.RunAsync(CancellationToken.None);
+    // A web function's server comes up before the input loop (which still serves RemoteAsync calls), so the gateway can
+    // forward requests as soon as the container reports it ready. A server that cannot start fails the container.
+    IWebFunctionHost? web = null;
+    var webFailed = false;
+    if (served is not null && initError is null)
+    {
+        try
+        {
+            web = await WebStartup.StartAsync(client, hello, appAssembly!, log, stdout, stderr, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            webFailed = true;
+            log.Error($"the web server of '{hello.FunctionName}' did not start: {ex.Message}");
+        }
+    }
+
+    if (webFailed)
+    {
+        exitCode = 1;
+    }
+    else
+    {
+        var worker = new ContainerWorker(client, hello, served, initError, log, stdout, stderr);
+        Volatile.Write(ref running, worker);
+        log.Info($"serving '{hello.FunctionName}' with {worker.Slots} slot(s)");
+        exitCode = await worker.RunAsync(CancellationToken.None);
+    }
+
+    if (web is not null)
+    {
+        await WebStartup.StopAsync(web, log);
+    }
+
     if (served is not null && initError is null)
     {
         try

@@ -205,6 +205,8 @@ public class CliTests
             Assert.Equal("deployed", first.RootElement.GetProperty("event").GetString());
             Assert.Equal("testapp-serve", first.RootElement.GetProperty("name").GetString());
             Assert.Equal(1, first.RootElement.GetProperty("version").GetInt32());
+            Assert.StartsWith("http://", first.RootElement.GetProperty("webUrls").GetProperty("GatewayEcho").GetString(), StringComparison.Ordinal);
+            Assert.Contains("--testapp-serve-gatewayecho.localhost:", first.RootElement.GetProperty("webUrls").GetProperty("GatewayEcho").GetString(), StringComparison.Ordinal);
         }
 
         await File.WriteAllTextAsync(Path.Combine(output, "changed.txt"), "a change");

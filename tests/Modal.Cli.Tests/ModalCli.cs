@@ -23,7 +23,7 @@ internal sealed class ModalCli : IAsyncDisposable
     /// <summary>Starts `modal server --port 0 --json` and waits for its listening line.</summary>
     public async Task StartServerAsync()
     {
-        _server = Process.Start(StartInfo(["server", "--state-dir", Path.Combine(Home, "state"), "--port", "0", "--json"]))!;
+        _server = Process.Start(StartInfo(["server", "--state-dir", Path.Combine(Home, "state"), "--port", "0", "--web-port", "0", "--json"]))!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var line = await _server.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException(
             "`modal server` exited before it listened: " + await _server.StandardError.ReadToEndAsync());
@@ -100,18 +100,20 @@ internal sealed class ModalCli : IAsyncDisposable
     }
 
     /// <summary>The test app's build output folder (it holds modal.manifest.json), found from the repository root.</summary>
-    public static string TestAppAssembly
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Modal.sln")))
-            {
-                directory = directory.Parent;
-            }
+    public static string TestAppAssembly => BuiltAssembly(Path.Combine("tests", "TestApps", "Modal.TestApp"), "Modal.TestApp.dll");
 
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            return Path.Combine(directory!.FullName, "tests", "TestApps", "Modal.TestApp", "bin", configuration, "net10.0", "Modal.TestApp.dll");
+    /// <summary>The WebEndpoints sample's build: web functions and a [LocalEntrypoint].</summary>
+    public static string WebSampleAssembly => BuiltAssembly(Path.Combine("samples", "WebEndpoints"), "WebEndpoints.dll");
+
+    private static string BuiltAssembly(string project, string file)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Modal.sln")))
+        {
+            directory = directory.Parent;
         }
+
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        return Path.Combine(directory!.FullName, project, "bin", configuration, "net10.0", file);
     }
 }

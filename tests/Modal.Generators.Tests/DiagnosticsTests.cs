@@ -84,6 +84,8 @@ public sealed class DiagnosticsTests
     [InlineData("[Enter] public int Load(string path) => 0; [Method] public int Predict(int x) => x;", "[Enter] hook 'Load'")]
     [InlineData("public int Predict(int x) => x;", "has no [Method]")]
     [InlineData("[Method] public System.Collections.Generic.IEnumerable<int> Stream() { yield return 1; }", "streaming methods of classes are not supported yet")]
+    [InlineData("[Method, WebEndpoint] public int Predict(int x) => x;", "method 'Predict' marked [WebEndpoint], but methods of classes are not served over HTTP")]
+    [InlineData("[Method] public int Predict(int x) => x; [WebServer(8000)] public void Serve() { }", "method 'Serve' marked [WebServer], but methods of classes are not served over HTTP")]
     public void AnInvalidClsClassIsReportedWithTheReason(string members, string reason)
     {
         var (result, _) = Run($$"""
@@ -221,6 +223,46 @@ public sealed class DiagnosticsTests
             """);
 
         Assert.Contains("has both [Period] and [Cron]", Single(result, "MODAL018").GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WebFunctionsMayReturnAspNetCoreTypesWhichHaveNoWireForm()
+    {
+        var (result, output) = Run("""
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Http;
+            using Modal;
+            [App("hello")]
+            public static partial class Hello
+            {
+                [Function, WebApp] public static WebApplication Api() => WebApplication.CreateSlimBuilder().Build();
+                [Function, WebApp] public static Task<RequestDelegate> Pipeline() => Task.FromResult<RequestDelegate>(c => Task.CompletedTask);
+                [Function, WebEndpoint] public static ValueTask<IResult> Teapot(int x) => new(Results.StatusCode(418));
+                [Function, WebServer(8000)] public static void Server() { }
+                public static Task Call() => Functions.Api.RemoteAsync();
+            }
+            """);
+
+        Assert.Empty(GeneratorHarness.Problems(result, output));
+    }
+
+    [Theory]
+    [InlineData("[Function, WebApp] public static string Api() => \"\";", "returns string; return the application to serve")]
+    [InlineData("[Function, WebApp] public static Microsoft.AspNetCore.Http.RequestDelegate Api(int port) => null!;", "takes parameter 'port'")]
+    [InlineData("[Function, WebServer(8000)] public static int Server() => 1;", "returns int; it starts a server listening on its port")]
+    public void WebFunctionsWithAShapeTheirKindCannotServeAreAnError(string function, string message)
+    {
+        var (result, _) = Run($$"""
+            using Modal;
+            [App("hello")]
+            public static partial class Hello
+            {
+                {{function}}
+            }
+            """);
+
+        Assert.Contains(message, Single(result, "MODAL019").GetMessage(), StringComparison.Ordinal);
     }
 
     private static (GeneratorRunResult Result, Compilation Output) Run(string source) =>

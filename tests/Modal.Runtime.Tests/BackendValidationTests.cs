@@ -44,7 +44,7 @@ public sealed class BackendValidationTests
         var error = Assert.Throws<InvalidError>(() => Local.Validate("app", [square, fetch, fine]));
 
         Assert.Equal(
-            "Function 'Square' sets cpu=2 and memory=1024 MiB; function 'Fetch' sets secrets=[openai], web=endpoint, " +
+            "Function 'Square' sets cpu=2 and memory=1024 MiB; function 'Fetch' sets secrets=[openai], " +
             "schedule=cron '0 6 * * *' and blockNetwork=true, which the local backend does not support yet. " +
             "Remove these settings or choose a backend that supports them.",
             error.Message);

@@ -84,7 +84,7 @@ internal sealed class ServerProcess : IDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Modal.Cli.dll"));
-        foreach (var argument in (string[])["server", "--state-dir", stateDirectory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", .. extra])
+        foreach (var argument in (string[])["server", "--state-dir", stateDirectory, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--web-port", "0", "--json", .. extra])
         {
             start.ArgumentList.Add(argument);
         }

@@ -10,6 +10,7 @@ public sealed class AppLoadContextTests
     [InlineData("Grpc.Net.Client", true)]
     [InlineData("Google.Protobuf", true)]
     [InlineData("Microsoft.Extensions.Logging.Abstractions", true)]
+    [InlineData("Microsoft.AspNetCore.Http.Abstractions", true)]
     [InlineData("Newtonsoft.Json", false)]
     [InlineData("ModalLike", false)]
     [InlineData("System.Text.Json", false)]

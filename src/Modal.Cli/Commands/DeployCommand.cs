@@ -37,6 +37,7 @@ public sealed class DeployCommand : ModalCommand<DeployCommand.Settings>
                 ["filesUploaded"] = uploaded,
                 ["filesTotal"] = total,
                 ["functions"] = new JsonObject(response.FunctionIds.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["webUrls"] = WebUrls.ToJson(response.WebUrls),
             });
         }
         else
@@ -46,6 +47,8 @@ public sealed class DeployCommand : ModalCommand<DeployCommand.Settings>
             {
                 AnsiConsole.MarkupLineInterpolated($"  - {function}");
             }
+
+            WebUrls.Print(response.WebUrls);
         }
 
         return 0;

@@ -109,11 +109,13 @@ public sealed class ServeCommand : ModalCommand<ServeCommand.Settings>
     {
         if (settings.Json)
         {
-            WriteJson(new JsonObject { ["event"] = "deployed", ["name"] = name, ["appId"] = response.AppId, ["version"] = response.Version, ["filesUploaded"] = uploaded, ["filesTotal"] = total });
+            WriteJson(new JsonObject { ["event"] = "deployed", ["name"] = name, ["appId"] = response.AppId, ["version"] = response.Version, ["filesUploaded"] = uploaded, ["filesTotal"] = total, ["webUrls"] = WebUrls.ToJson(response.WebUrls) });
         }
         else
         {
-            AnsiConsole.MarkupLineInterpolated($"[green]Serving[/] '{name}' version {response.Version} ({response.AppId}); uploaded {uploaded} of {total} files. Watching for changes, Ctrl+C stops.");
+            AnsiConsole.MarkupLineInterpolated($"[green]Serving[/] '{name}' version {response.Version} ({response.AppId}); uploaded {uploaded} of {total} files.");
+            WebUrls.Print(response.WebUrls);
+            AnsiConsole.MarkupLine("Watching for changes, Ctrl+C stops.");
         }
     }
 }

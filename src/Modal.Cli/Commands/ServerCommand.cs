@@ -17,6 +17,9 @@ public sealed class ServerCommand : ModalCommand<ServerCommand.Settings>
     /// <summary>The gRPC port a server listens on unless told otherwise.</summary>
     public const int DefaultPort = 50100;
 
+    /// <summary>The web gateway's port unless told otherwise.</summary>
+    public const int DefaultWebPort = 8000;
+
     public sealed class Settings : CliSettings
     {
         [CommandOption("--state-dir")]
@@ -31,6 +34,11 @@ public sealed class ServerCommand : ModalCommand<ServerCommand.Settings>
         [CommandOption("--http-port")]
         [Description("Loopback port of the HTTP listener that serves the JWKS (0: any free port).")]
         public int HttpPort { get; init; }
+
+        [CommandOption("--web-port")]
+        [Description("Loopback port of the web gateway that serves web endpoints at http://{workspace}--{app}-{function}.localhost:PORT (0: any free port).")]
+        [DefaultValue(DefaultWebPort)]
+        public int WebPort { get; init; } = DefaultWebPort;
 
         [CommandOption("--rate-limit")]
         [Description("Inputs per second each workspace may submit (none by default).")]
@@ -64,6 +72,7 @@ public sealed class ServerCommand : ModalCommand<ServerCommand.Settings>
             {
                 StateDirectory = stateDirectory,
                 Port = settings.Port,
+                WebPort = settings.WebPort,
                 Environment = settings.Environment ?? "main",
                 ServerMode = new ServerModeOptions
                 {
@@ -94,6 +103,7 @@ public sealed class ServerCommand : ModalCommand<ServerCommand.Settings>
                     ["event"] = "listening",
                     ["serverUrl"] = host.Address.ToString().TrimEnd('/'),
                     ["httpUrl"] = host.HttpAddress?.ToString().TrimEnd('/'),
+                    ["webUrl"] = host.WebBaseAddress.ToString().TrimEnd('/'),
                     ["stateDir"] = Path.GetFullPath(stateDirectory),
                     ["profileWritten"] = profileWritten,
                     ["adminTokenId"] = token?.TokenId,
@@ -102,6 +112,7 @@ public sealed class ServerCommand : ModalCommand<ServerCommand.Settings>
             else
             {
                 AnsiConsole.MarkupLineInterpolated($"[green]Modal server[/] listening on {host.Address} (gRPC) and {host.HttpAddress} (HTTP), state in {Path.GetFullPath(stateDirectory)}");
+                AnsiConsole.MarkupLineInterpolated($"Web endpoints are served on port {host.WebBaseAddress.Port}: http://{{workspace}}--{{app}}-{{function}}.localhost:{host.WebBaseAddress.Port}");
                 if (profileWritten)
                 {
                     AnsiConsole.MarkupLineInterpolated($"Created workspace '{PlatformServices.DefaultWorkspace}' and an admin token; wrote profile '{PlatformServices.DefaultWorkspace}' to {ModalProfile.ConfigPath}.");

@@ -100,6 +100,11 @@ internal static class Descriptors
         "Conflicting settings",
         "Function '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor InvalidWebSignature = Error(
+        DiagnosticIds.InvalidWebSignature,
+        "Web function with a signature its kind cannot serve",
+        "Function '{0}' is a {1} function but {2}");
+
     // The configuration rules (MODAL050+). Their messages come whole from the shared rules in Modal.Rules, so the IDE,
     // the build and the runtime's InvalidError all say the same words.
     public static readonly DiagnosticDescriptor InvalidGpu = Rule(DiagnosticIds.InvalidGpu, "Invalid GPU request");
@@ -134,7 +139,7 @@ internal static class Descriptors
         FunctionNotInApp, InvalidAppClass, FunctionNotStatic, GenericFunction, ByRefParameter, UnserializableType,
         InvalidClsClass, ImageArgumentNotConstant, ImageMemberNotFound, UnsupportedImageExpression, MultipleApps,
         DuplicateFunctionName, InvalidEntrypoint, UnsupportedEntrypointParameter, MultipleEntrypoints,
-        ReservedParameterName, InvalidBatchedSignature, ConflictingSettings);
+        ReservedParameterName, InvalidBatchedSignature, ConflictingSettings, InvalidWebSignature);
 
     public static DiagnosticDescriptor ById(string id)
     {

@@ -33,6 +33,7 @@ internal static class DiagnosticIds
     public const string ReservedParameterName = "MODAL016";
     public const string InvalidBatchedSignature = "MODAL017";
     public const string ConflictingSettings = "MODAL018";
+    public const string InvalidWebSignature = "MODAL019";
 
     public const string InvalidGpu = RuleIds.InvalidGpu;
     public const string InvalidCpu = RuleIds.InvalidCpu;

@@ -101,17 +101,25 @@ internal sealed class PlatformServices : IContainerEnvironmentSource, IAsyncDisp
         return await CreateTokenAsync(DefaultWorkspace, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<TokenCredentials> CreateTokenAsync(string workspace, CancellationToken cancellationToken)
+    /// <summary>A new token of <paramref name="workspace"/>: an API token, or with <paramref name="proxyAuth"/> a proxy-auth token for web endpoints (<c>wk-</c>/<c>ws-</c>).</summary>
+    public async Task<TokenCredentials> CreateTokenAsync(string workspace, CancellationToken cancellationToken, bool proxyAuth = false)
     {
-        var credentials = TokenCredentials.New();
+        var credentials = proxyAuth ? TokenCredentials.NewProxyAuth() : TokenCredentials.New();
         var hash = TokenCredentials.Hash(credentials.TokenSecret);
         await Store.AddTokenAsync(credentials.TokenId, hash, workspace, NowMs, cancellationToken).ConfigureAwait(false);
         _tokens[credentials.TokenId] = (hash, workspace);
         return credentials;
     }
 
-    /// <summary>The workspace of a user token, or null when the id is unknown or the secret wrong.</summary>
-    public string? WorkspaceOf(string tokenId, string tokenSecret)
+    /// <summary>The workspace of a user token, or null when the id is unknown, the secret wrong, or it is a proxy-auth token.</summary>
+    public string? WorkspaceOf(string tokenId, string tokenSecret) =>
+        TokenCredentials.IsProxyAuth(tokenId) ? null : Verify(tokenId, tokenSecret);
+
+    /// <summary>The workspace of a proxy-auth token (Modal-Key, Modal-Secret), or null when it is not a valid one.</summary>
+    public string? ProxyAuthWorkspaceOf(string key, string secret) =>
+        TokenCredentials.IsProxyAuth(key) ? Verify(key, secret) : null;
+
+    private string? Verify(string tokenId, string tokenSecret)
     {
         if (!_tokens.TryGetValue(tokenId, out var entry))
         {

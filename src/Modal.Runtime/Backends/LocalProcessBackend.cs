@@ -35,6 +35,8 @@ public sealed class LocalProcessBackend : IContainerBackend
         FunctionSettings.Generator,
         // The scheduler assigns the devices (GpuPlacer); the backend hands them over (CUDA_VISIBLE_DEVICES, DeviceRequests).
         FunctionSettings.Gpu,
+        // Containers serve HTTP on loopback (host networking in Docker), where the control plane's gateway reaches them.
+        FunctionSettings.Web,
     ];
 
     private readonly ConcurrentDictionary<string, WorkerProcess> _processes = new();

@@ -29,6 +29,9 @@ public sealed class AppRun : IAsyncDisposable
     /// <summary>Function name to <c>fu-</c> id, for every function of the app's manifest.</summary>
     internal IReadOnlyDictionary<string, string> FunctionIds { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Function name to the URL of its web endpoint on the gateway, for every web function of the app.</summary>
+    internal IReadOnlyDictionary<string, string> WebUrls { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The control plane started for this app when no server was configured; stopped with the app.</summary>
     internal ControlPlaneHost? EmbeddedHost { get; init; }
 

@@ -22,6 +22,37 @@ public static class Function
         ArgumentException.ThrowIfNullOrWhiteSpace(functionName);
         return new RemoteFunction<TResult>(appName, functionName);
     }
+
+    /// <summary>
+    /// The web URL of a function: from the app running in this process when it is that app, else from the control plane
+    /// (FunctionGet). Throws <see cref="InvalidError"/> when the function is not a web function.
+    /// </summary>
+    internal static async Task<string> WebUrlAsync(string appName, string functionName, string lookupName, CancellationToken cancellationToken)
+    {
+        if (AppRun.Current is { IsStopped: false } run && run.AppName == appName && run.FunctionIds.ContainsKey(lookupName))
+        {
+            return run.WebUrls.TryGetValue(lookupName, out var known) ? known : throw NotWeb(appName, functionName);
+        }
+
+        var client = ModalClient.ForCurrentContext();
+        FunctionGetResponse response;
+        try
+        {
+            response = await client.Api.FunctionGetAsync(
+                new FunctionGetRequest { AppName = appName, FunctionName = lookupName, Environment = client.Environment },
+                client.Options(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Grpc.Core.RpcException ex)
+        {
+            throw client.Map(ex, cancellationToken);
+        }
+
+        return response.WebUrl is { Length: > 0 } url ? url : throw NotWeb(appName, functionName);
+    }
+
+    internal static InvalidError NotWeb(string appName, string functionName) => new(
+        $"Function '{functionName}' of app '{appName}' is not a web function, so it has no web URL. Mark it [WebEndpoint], [WebApp] or " +
+        "[WebServer(port)] to serve it over HTTP, or call it with RemoteAsync.");
 }
 
 /// <summary>A function found by name (<see cref="Function.FromName{TResult}"/>), typed by its caller.</summary>
@@ -45,6 +76,14 @@ public sealed class RemoteFunction<TResult>
         var result = await UnaryOutput.WaitAsync<TResult>(client, created.FunctionCallId, FunctionName, cancelOnAbandon: true, cancellationToken).ConfigureAwait(false);
         return result.Value;
     }
+
+    /// <summary>
+    /// The URL of this web endpoint on the control plane's gateway (the reference's <c>get_web_url</c>). Throws
+    /// <see cref="InvalidError"/> when the function is not a web function, and <see cref="NotFoundError"/> when no such
+    /// app or function runs.
+    /// </summary>
+    public Task<string> GetWebUrlAsync(CancellationToken cancellationToken = default) =>
+        Function.WebUrlAsync(AppName, FunctionName, FunctionName, cancellationToken);
 
     /// <summary>Starts the function without waiting; fetch the result later, from any process, by the call's id.</summary>
     public async Task<FunctionCall<TResult>> SpawnAsync(object?[] args, CancellationToken cancellationToken = default)

@@ -46,6 +46,32 @@ public abstract class FunctionHandle<TArgs, TResult>
     /// <summary>The function's name, or <c>Class.Method</c> for a method of a [Cls] class.</summary>
     public string FunctionName { get; }
 
+    /// <summary>
+    /// The URL of this web endpoint on the control plane's gateway (the reference's <c>get_web_url</c>), for the app
+    /// running in this process. Throws <see cref="InvalidError"/> when the function is not a web function, or when the
+    /// app does not run in this process (then <see cref="GetWebUrlAsync"/> asks the control plane).
+    /// </summary>
+    public string GetWebUrl()
+    {
+        if (AppRun.Current is { IsStopped: false } run && run.AppName == AppName && run.FunctionIds.ContainsKey(_lookupName))
+        {
+            return _classParameters is null && run.WebUrls.TryGetValue(_lookupName, out var url) ? url : throw Function.NotWeb(AppName, FunctionName);
+        }
+
+        throw new InvalidError(
+            $"App '{AppName}' does not run in this process, so the web URL of '{FunctionName}' is not known here; " +
+            "await GetWebUrlAsync(), which looks it up on the control plane.");
+    }
+
+    /// <summary>
+    /// The URL of this web endpoint on the control plane's gateway: from the app running in this process, else looked up
+    /// on the control plane (a deployed app). Throws <see cref="InvalidError"/> when the function is not a web function.
+    /// </summary>
+    public Task<string> GetWebUrlAsync(CancellationToken cancellationToken = default) =>
+        _classParameters is null
+            ? Function.WebUrlAsync(AppName, FunctionName, _lookupName, cancellationToken)
+            : Task.FromException<string>(Function.NotWeb(AppName, FunctionName));
+
     /// <summary>Runs the function remotely once and returns its result.</summary>
     protected async Task<TResult> RemoteCoreAsync(TArgs args, CancellationToken cancellationToken)
     {

@@ -86,6 +86,7 @@ public static class ModalApp
                 AppName = manifest.App,
                 Client = client,
                 FunctionIds = new Dictionary<string, string>(created.FunctionIds, StringComparer.Ordinal),
+                WebUrls = new Dictionary<string, string>(created.WebUrls, StringComparer.Ordinal),
                 EmbeddedHost = host,
                 Detached = options.Detach,
             };
@@ -130,6 +131,12 @@ public static class ModalApp
         try
         {
             await using var run = await RunAsync(registry, options, cts.Token).ConfigureAwait(false);
+            // As the reference's `modal run` does: the URLs are what a user opens while the entrypoint runs.
+            foreach (var (function, url) in run.WebUrls.OrderBy(u => u.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"Created web function {function} => {url}");
+            }
+
             var entry = entrypoint(cts.Token);
             await WaitUnlessCancelledAsync(entry, cts.Token).ConfigureAwait(false);
             await entry.ConfigureAwait(false);

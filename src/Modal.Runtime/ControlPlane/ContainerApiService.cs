@@ -91,6 +91,13 @@ internal sealed class ContainerApiService(Scheduler scheduler) : ContainerApi.Co
         return Task.FromResult(new ContainerLogResponse());
     }
 
+    public override Task<ContainerWebReadyResponse> ContainerWebReady(ContainerWebReadyRequest request, ServerCallContext context)
+    {
+        var container = Authenticate(context);
+        scheduler.WebReady(container, request);
+        return Task.FromResult(new ContainerWebReadyResponse());
+    }
+
     public override Task<ContainerPutGeneratorItemsResponse> ContainerPutGeneratorItems(ContainerPutGeneratorItemsRequest request, ServerCallContext context)
     {
         var container = Authenticate(context);

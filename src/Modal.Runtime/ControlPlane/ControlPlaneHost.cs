@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Modal.Auth;
 using Modal.Deployments;
+using Modal.Gateway;
 using Modal.Schedules;
 using Modal.Backends;
 using Modal.Backends.Docker;
@@ -32,10 +33,17 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     private IContainerBackend? _ownedBackend;
     private PlatformServices? _platform;
     private ScheduleRunner? _schedules;
+    private WebGateway? _gateway;
     private int _disposed;
 
     /// <summary>The http://127.0.0.1:PORT address clients and workers connect to.</summary>
     public required Uri Address { get; init; }
+
+    /// <summary>
+    /// The web gateway's address, <c>http://127.0.0.1:PORT</c>. Endpoints are routed by host name
+    /// (<c>{workspace}--{app}-{function}.localhost:PORT</c>), so a request to this address must carry the endpoint's Host.
+    /// </summary>
+    public Uri WebBaseAddress { get; private init; } = null!;
 
     /// <summary>Server mode's plain HTTP/1.1 address (the JWKS at <c>/.well-known/jwks.json</c>); null for an embedded control plane.</summary>
     public Uri? HttpAddress { get; private init; }
@@ -68,6 +76,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         WebApplication? web = null;
         PlatformServices? platform = null;
         ScheduleRunner? schedules = null;
+        WebGateway? gateway = null;
         try
         {
             if (options.ServerMode is { } serverMode)
@@ -91,6 +100,15 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             var blobs = new BlobStore(Path.Combine(stateDirectory, "blobs"));
             var backend = options.Backend ?? (ownedBackend = await BackendSelection.CreateAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false));
             scheduler = new Scheduler(options, store, blobs, backend);
+            if (platform is not null)
+            {
+                scheduler.OwnerOf = platform.OwnerOf;
+            }
+
+            // Before the API listens, so every URL an AppCreate answers with names the gateway's real port.
+            gateway = new WebGateway(scheduler, platform, loggerFactory);
+            await gateway.StartAsync(options.WebPort, loggerFactory, cancellationToken).ConfigureAwait(false);
+            scheduler.WebPort = gateway.Port;
             var deployments = platform is null ? null : new DeploymentService(scheduler, platform, stateDirectory, loggerFactory.CreateLogger<DeploymentService>());
             schedules = platform is null ? null : new ScheduleRunner(scheduler, platform, loggerFactory.CreateLogger<ScheduleRunner>());
             web = BuildWeb(options, scheduler, loggerFactory, (backend as DockerBackend)?.ControlSocketPath, platform, deployments, schedules);
@@ -122,6 +140,8 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             {
                 Address = address,
                 HttpAddress = httpAddress,
+                WebBaseAddress = new Uri($"http://127.0.0.1:{gateway.Port}"),
+                _gateway = gateway,
                 _platform = platform,
                 _schedules = schedules,
                 _web = web,
@@ -138,6 +158,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             }
 
             await Release(scheduler, web, ownedBackend, store).ConfigureAwait(false);
+            if (gateway is not null)
+            {
+                await gateway.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (platform is not null)
             {
                 await platform.DisposeAsync().ConfigureAwait(false);
@@ -161,6 +186,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         }
 
         await Release(_scheduler, _web, _ownedBackend, _store).ConfigureAwait(false);
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_platform is not null)
         {
             await _platform.DisposeAsync().ConfigureAwait(false);

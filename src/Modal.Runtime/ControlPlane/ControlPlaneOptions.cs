@@ -14,6 +14,12 @@ public sealed record ControlPlaneOptions
     public int Port { get; init; }
 
     /// <summary>
+    /// Loopback port of the web gateway, which serves web endpoints by host name (<c>http://{workspace}--{app}-{function}.localhost:PORT</c>);
+    /// 0 picks a free one. <c>modal server</c> uses 8000 unless told otherwise (<c>--web-port</c>).
+    /// </summary>
+    public int WebPort { get; init; }
+
+    /// <summary>
     /// Path of Modal.Worker.dll that the local-process backend starts; null uses <c>MODAL_WORKER_PATH</c>, then the file
     /// next to Modal.Runtime.dll.
     /// </summary>

@@ -13,7 +13,7 @@ internal sealed class ModalApiService(Scheduler scheduler) : ModalApi.ModalApiBa
     private static readonly TimeSpan GeneratorPollWait = TimeSpan.FromSeconds(20);
 
     public override Task<AppCreateResponse> AppCreate(AppCreateRequest request, ServerCallContext context) =>
-        scheduler.CreateAppAsync(request, context.CancellationToken);
+        scheduler.CreateAppAsync(request, context.CancellationToken, WorkspaceOf(context));
 
     public override async Task<AppStopResponse> AppStop(AppStopRequest request, ServerCallContext context)
     {
@@ -26,6 +26,10 @@ internal sealed class ModalApiService(Scheduler scheduler) : ModalApi.ModalApiBa
         scheduler.AppHeartbeat(request.AppId);
         return Task.FromResult(new AppHeartbeatResponse());
     }
+
+    /// <summary>Server mode: the caller's workspace (the auth interceptor put it there); null on an embedded control plane.</summary>
+    private static string? WorkspaceOf(ServerCallContext context) =>
+        context.UserState.TryGetValue(Auth.CallerIdentity.ContextKey, out var caller) && caller is Auth.CallerIdentity identity ? identity.Workspace : null;
 
     public override Task<FunctionCreateResponse> FunctionCreate(FunctionCreateRequest request, ServerCallContext context) =>
         scheduler.CreateFunctionAsync(request, context.CancellationToken);

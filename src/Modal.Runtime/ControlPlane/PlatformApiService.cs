@@ -21,7 +21,7 @@ internal sealed class PlatformApiService(Scheduler scheduler, PlatformServices p
     public override async Task<TokenCreateResponse> TokenCreate(TokenCreateRequest request, ServerCallContext context)
     {
         var caller = AuthInterceptor.Caller(context);
-        var token = await platform.CreateTokenAsync(caller.Workspace, context.CancellationToken).ConfigureAwait(false);
+        var token = await platform.CreateTokenAsync(caller.Workspace, context.CancellationToken, request.ProxyAuth).ConfigureAwait(false);
         return new TokenCreateResponse { TokenId = token.TokenId, TokenSecret = token.TokenSecret, Workspace = caller.Workspace };
     }
 

@@ -71,7 +71,7 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
                 AssemblyFile = request.AssemblyFile,
                 ManifestJson = request.ManifestJson,
                 Environment = environment,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, workspace).ConfigureAwait(false);
             await platform.SetOwnerAsync([created.AppId, .. created.FunctionIds.Values], workspace, durable: true, cancellationToken).ConfigureAwait(false);
             await platform.Store.AddDeploymentAsync(new DeploymentRecord
             {
@@ -89,12 +89,13 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
 
             foreach (var previous in history.Where(h => !h.Stopped))
             {
-                Retire(previous.AppId);
+                Retire(previous.AppId, created.AppId);
             }
 
             logger.LogInformation("Deployed {App} version {Version} ({AppId}) in {Workspace}/{Environment}", request.Name, version, created.AppId, workspace, environment);
             var response = new AppDeployResponse { AppId = created.AppId, Version = version };
             response.FunctionIds.Add(created.FunctionIds);
+            response.WebUrls.Add(created.WebUrls);
             return response;
         }
         finally
@@ -166,22 +167,28 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
         foreach (var group in (await platform.Store.AllDeploymentsAsync(cancellationToken).ConfigureAwait(false))
                      .GroupBy(d => (d.Workspace, d.Environment, d.Name)))
         {
+            var newest = group.MaxBy(d => d.Version)!.AppId;
             foreach (var stale in group.OrderByDescending(d => d.Version).Skip(1).Where(d => running.Contains(d.AppId)))
             {
-                Retire(stale.AppId);
+                Retire(stale.AppId, newest);
             }
         }
     }
 
     public string EnvironmentOf(string environment) => string.IsNullOrWhiteSpace(environment) ? "main" : environment;
 
-    private void Retire(string appId)
+    /// <summary>
+    /// Stops <paramref name="appId"/> once <paramref name="successorId"/> serves its web endpoints and everything the
+    /// old version accepted (calls, gateway requests) has finished.
+    /// </summary>
+    private void Retire(string appId, string successorId)
     {
         _ = Task.Run(async () =>
         {
             try
             {
-                while (!scheduler.Stopping.IsCancellationRequested && scheduler.HasUnfinishedCalls(appId))
+                await HandOverWebAsync(appId, successorId).ConfigureAwait(false);
+                while (!scheduler.Stopping.IsCancellationRequested && (scheduler.HasUnfinishedCalls(appId) || scheduler.HasWebWork(appId)))
                 {
                     await Task.Delay(DrainPoll, scheduler.Stopping).ConfigureAwait(false);
                 }
@@ -200,6 +207,53 @@ internal sealed class DeploymentService(Scheduler scheduler, PlatformServices pl
                 logger.LogWarning(ex, "Retiring {AppId} failed", appId);
             }
         });
+    }
+
+    /// <summary>
+    /// A web function that serves requests now keeps taking them until the new version has a container ready (started
+    /// here, ahead of traffic), so the URL never waits for a cold start; then the old version gets no new requests. A
+    /// [WebServer] port is the exception: the new container can only bind it once the old one is gone, so the old version
+    /// stops taking requests at once and new ones queue until the new container is up.
+    /// </summary>
+    private async Task HandOverWebAsync(string appId, string successorId)
+    {
+        var old = scheduler.Apps.FirstOrDefault(a => a.AppId == appId);
+        var successor = scheduler.Apps.FirstOrDefault(a => a.AppId == successorId);
+        if (old is null)
+        {
+            return;
+        }
+
+        var handovers = new List<(FunctionRuntime Old, FunctionRuntime Next)>();
+        foreach (var function in old.Functions.Values.Where(f => f.IsWeb))
+        {
+            if (successor is not null && successor.Functions.TryGetValue(function.Name, out var next) && next.IsWeb &&
+                function.WebServerPort is null && function.HasWebContainer)
+            {
+                await scheduler.WarmWebAsync(next).ConfigureAwait(false);
+                handovers.Add((function, next));
+            }
+            else
+            {
+                function.Superseded = true;
+            }
+        }
+
+        foreach (var (function, next) in handovers)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(next.StartupTimeoutMs) + Gateway.WebGateway.QueueMargin;
+            while (!scheduler.Stopping.IsCancellationRequested && !next.HasWebContainer && !next.IsStopped && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(DrainPoll, scheduler.Stopping).ConfigureAwait(false);
+            }
+
+            if (!next.HasWebContainer)
+            {
+                logger.LogWarning("Version {AppId} of {Function} had no container serving HTTP in time; its old version stops taking requests anyway", successorId, next.Name);
+            }
+
+            function.Superseded = true;
+        }
     }
 
     private async Task MaterializeAsync(string directory, IEnumerable<DeployFile> files, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ internal sealed class ContainerTask(string taskId, string token, FunctionRuntime
     private long _lastSeenMs = createdAtMs;
     private long _startedAtMs = createdAtMs;
     private volatile bool _awaitingDevices;
+    private volatile bool _awaitingPort;
 
     public string TaskId { get; } = taskId;
 
@@ -41,6 +42,22 @@ internal sealed class ContainerTask(string taskId, string token, FunctionRuntime
     }
 
     public int? Pid { get; set; }
+
+    /// <summary>
+    /// Held back, not started, because its [WebServer] port is bound by another container on this node (host
+    /// networking); the scheduler starts it when that container is gone.
+    /// </summary>
+    public bool AwaitingPort
+    {
+        get => _awaitingPort;
+        set => _awaitingPort = value;
+    }
+
+    /// <summary>Where the container's HTTP server accepts requests (ContainerWebReady); null until then.</summary>
+    public Uri? WebAddress { get; set; }
+
+    /// <summary>Gateway requests forwarded to the container and not finished yet.</summary>
+    public int WebInFlight { get; set; }
 
     /// <summary>Inputs the container said it can take now and has not been sent yet.</summary>
     public int Credits { get; set; }
@@ -72,6 +89,10 @@ internal sealed class ContainerTask(string taskId, string token, FunctionRuntime
 
     /// <summary>Can be sent a new input now.</summary>
     public bool CanTakeInput => Phase == ContainerPhase.Ready && Outbound is not null && Credits > 0 && !Retiring && !Draining && !ShutdownRequested;
+
+    /// <summary>Can be sent a new gateway request now, with <paramref name="slots"/> concurrent requests at most.</summary>
+    public bool CanTakeWebRequest(int slots) =>
+        WebAddress is not null && Phase != ContainerPhase.Exited && WebInFlight < slots && !Retiring && !Draining && !ShutdownRequested;
 
     /// <summary>Counts toward the pool's capacity for new work.</summary>
     public bool IsActive => Phase != ContainerPhase.Exited && !Retiring && !Draining && !ShutdownRequested;

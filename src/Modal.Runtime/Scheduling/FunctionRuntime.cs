@@ -34,6 +34,11 @@ internal sealed class FunctionRuntime
     private readonly int _maxBatchSize;
     private readonly long _batchWaitMs;
     private Queue<InputRecord> _pending = new();
+    private readonly Queue<WebWaiter> _webWaiters = new();
+    private int _webWaiting;
+    private int _webRunning;
+    private bool _webWarm;
+    private volatile bool _superseded;
     private long _wakeDueMs = long.MaxValue;
     private int _initFailures;
     private int _pendingSync;
@@ -86,6 +91,25 @@ internal sealed class FunctionRuntime
     public ConcurrentDictionary<string, FunctionRuntime> BoundPools { get; } = new(StringComparer.Ordinal);
 
     public bool IsBatched => _maxBatchSize > 0;
+
+    /// <summary>Served over HTTP through the gateway ([WebEndpoint], [WebApp] or [WebServer]).</summary>
+    public bool IsWeb => Manifest.Web is not null;
+
+    /// <summary>
+    /// The port a [WebServer] function's code listens on. Containers share the node's network (host networking), so at
+    /// most one container per node can hold it: the pool never grows past one container.
+    /// </summary>
+    public int? WebServerPort => Manifest.Web is { Kind: "server", Port: { } port } ? port : null;
+
+    /// <summary>
+    /// A newer deployed version serves the same URL and is ready (or this one must give up its port first): the gateway
+    /// sends this version no new requests, and it is stopped once its in-flight requests finish.
+    /// </summary>
+    public bool Superseded
+    {
+        get => _superseded;
+        set => _superseded = value;
+    }
 
     /// <summary>The pool for <paramref name="classParameters"/>: the same one for the same bytes, created on first use.</summary>
     public FunctionRuntime Bind(byte[] classParameters)
@@ -466,7 +490,7 @@ internal sealed class FunctionRuntime
                 _initFailures = 0;
             }
 
-            if (container.Assigned.Count == 0)
+            if (container.Assigned.Count == 0 && container.WebInFlight == 0)
             {
                 container.IdleSinceMs = nowMs;
                 if ((container.Retiring || container.Draining) && container.Phase != ContainerPhase.Exited)
@@ -598,9 +622,237 @@ internal sealed class FunctionRuntime
 
                 _running -= container.Assigned.Count;
                 container.Assigned.Clear();
+                _webRunning -= container.WebInFlight;
+                container.WebInFlight = 0;
                 RequestShutdownLocked(container, effects);
             }
+
+            // Queued requests go to whatever version serves the URL now (a redeploy retired this one), or get a 503.
+            FailWebWaitersLocked(StoppedMessage(), retryElsewhere: true);
         }
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // Gateway requests: each takes a slot on a container whose HTTP server is ready, or waits in the function's queue,
+    // where it counts as a pending input for the autoscaler.
+    // -----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>The container's HTTP server accepts requests at <paramref name="address"/> (ContainerWebReady).</summary>
+    public void WebReady(ContainerTask container, Uri address, long nowMs)
+    {
+        lock (_gate)
+        {
+            EnsureLiveLocked(container);
+            if (!IsWeb)
+            {
+                throw new InvalidError(
+                    $"Function '{Name}' is not a web function ([WebEndpoint], [WebApp] or [WebServer]), so its container {container.TaskId} " +
+                    "has no HTTP server for the gateway; only web functions call ContainerWebReady.");
+            }
+
+            container.WebAddress = address;
+            container.Seen(nowMs);
+            container.IdleSinceMs = nowMs;
+            _webWarm = false;
+            DispatchWebLocked();
+        }
+    }
+
+    /// <summary>
+    /// A slot for one gateway request: assigned at once when a ready container has one free, else queued (which may start
+    /// a container). A stopped function fails the waiter so the gateway routes the request again.
+    /// </summary>
+    public WebWaiter RequestWeb(long nowMs, SchedulingEffects effects)
+    {
+        var waiter = new WebWaiter();
+        lock (_gate)
+        {
+            // Superseded is read under the lock that HasWebWork takes, so a redeploy that saw no web work after setting
+            // it cannot miss a request that got in just before: every later request is routed to the new version.
+            if (_stopped || _superseded)
+            {
+                waiter.Fail(StoppedMessage(), retryElsewhere: true);
+                return waiter;
+            }
+
+            if (_webWaiting == 0 && NextWebContainerLocked() is { } container)
+            {
+                AssignWebLocked(container, waiter);
+                return waiter;
+            }
+
+            _webWaiters.Enqueue(waiter);
+            _webWaiting++;
+            ScaleUpLocked(nowMs, effects);
+            return waiter;
+        }
+    }
+
+    /// <summary>The request stopped waiting; false when a container was assigned to it just before (release that slot).</summary>
+    public bool AbandonWeb(WebWaiter waiter)
+    {
+        lock (_gate)
+        {
+            if (!waiter.Abandon())
+            {
+                return false;
+            }
+
+            _webWaiting--;
+            return true;
+        }
+    }
+
+    /// <summary>A forwarded request ended: its slot goes to the next queued request.</summary>
+    public void ReleaseWeb(ContainerTask container, long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            // A lost or stopped container already gave back the slots of its requests.
+            if (container.Phase == ContainerPhase.Exited || container.WebInFlight == 0)
+            {
+                return;
+            }
+
+            container.WebInFlight--;
+            _webRunning--;
+            if (container.WebInFlight == 0 && container.Assigned.Count == 0)
+            {
+                container.IdleSinceMs = nowMs;
+                if (container.Retiring || container.Draining)
+                {
+                    RequestShutdownLocked(container, effects);
+                    ScaleUpLocked(nowMs, effects);
+                }
+            }
+
+            DispatchWebLocked();
+        }
+    }
+
+    /// <summary>
+    /// Starts a container ahead of traffic when none serves HTTP yet, so a redeploy's new version is ready before the old
+    /// one stops taking requests.
+    /// </summary>
+    public void WarmWeb(long nowMs, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            if (_stopped || _containers.Any(IsServingLocked))
+            {
+                return;
+            }
+
+            _webWarm = true;
+            ScaleUpLocked(nowMs, effects);
+        }
+    }
+
+    /// <summary>Has a container whose HTTP server is ready and that takes new requests (busy or not).</summary>
+    public bool HasWebContainer
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_stopped && _containers.Any(IsServingLocked);
+            }
+        }
+    }
+
+    /// <summary>Gateway requests queued for or running on this function.</summary>
+    public bool HasWebWork
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _webWaiting > 0 || _webRunning > 0;
+            }
+        }
+    }
+
+    /// <summary>Gateway requests queued for a slot, and running on containers.</summary>
+    public (int Waiting, int Running) WebCounts()
+    {
+        lock (_gate)
+        {
+            return (_webWaiting, _webRunning);
+        }
+    }
+
+    private static bool IsServingLocked(ContainerTask container) => container.WebAddress is not null && container.IsActive;
+
+    private void DispatchWebLocked()
+    {
+        while (_webWaiters.Count > 0)
+        {
+            if (_webWaiters.Peek().Done)
+            {
+                _webWaiters.Dequeue();
+                continue;
+            }
+
+            var container = NextWebContainerLocked();
+            if (container is null)
+            {
+                return;
+            }
+
+            var waiter = _webWaiters.Dequeue();
+            _webWaiting--;
+            AssignWebLocked(container, waiter);
+        }
+
+        if (_webWaiting == 0 && _webWaiters.Count > 0)
+        {
+            _webWaiters.Clear();
+        }
+    }
+
+    private ContainerTask? NextWebContainerLocked()
+    {
+        ContainerTask? best = null;
+        foreach (var container in _containers)
+        {
+            // The least busy container: requests spread over the pool instead of piling onto the first.
+            if (container.CanTakeWebRequest(MaxConcurrentInputs) && (best is null || container.WebInFlight < best.WebInFlight))
+            {
+                best = container;
+            }
+        }
+
+        return best;
+    }
+
+    private void AssignWebLocked(ContainerTask container, WebWaiter waiter)
+    {
+        container.WebInFlight++;
+        container.Served++;
+        _webRunning++;
+        RetireIfSpentLocked(container);
+        waiter.TryAssign(container);
+    }
+
+    private void FailWebWaitersLocked(string message, bool retryElsewhere)
+    {
+        while (_webWaiters.Count > 0)
+        {
+            _webWaiters.Dequeue().Fail(message, retryElsewhere);
+        }
+
+        _webWaiting = 0;
+        _webWarm = false;
+    }
+
+    /// <summary>Pending and running inputs plus queued and running gateway requests: the autoscaler's measure of work.</summary>
+    private int InflightLocked() =>
+        _pendingSync + _pendingSpawned + _running + _webWaiting + _webRunning + (_webWarm ? 1 : 0);
+
+    private int DesiredLocked()
+    {
+        var desired = Autoscaler.DesiredContainers(InflightLocked());
+        return WebServerPort is null ? desired : Math.Min(desired, 1);
     }
 
     /// <summary>
@@ -624,7 +876,7 @@ internal sealed class FunctionRuntime
                     continue;
                 }
 
-                if (container.Phase == ContainerPhase.Starting && !container.AwaitingDevices && nowMs - container.StartedAtMs > StartupTimeoutMs)
+                if (container.Phase == ContainerPhase.Starting && !container.AwaitingDevices && !container.AwaitingPort && nowMs - container.StartedAtMs > StartupTimeoutMs)
                 {
                     LoseLocked(container, $"it did not connect to the control plane within {Seconds(StartupTimeoutMs)} of starting", nowMs, effects);
                     effects.AddStop(container);
@@ -641,12 +893,13 @@ internal sealed class FunctionRuntime
                 }
             }
 
-            var desired = Autoscaler.DesiredContainers(_pendingSync + _pendingSpawned + _running);
+            var desired = DesiredLocked();
             var active = _containers.Count(c => c.IsActive);
             if (active > desired)
             {
                 var windowMs = (long)Autoscaler.ScaledownWindow.TotalMilliseconds;
-                foreach (var container in _containers.Where(c => c.IsActive && c.Phase == ContainerPhase.Ready && c.Assigned.Count == 0)
+                // A container serving gateway requests is busy like one running inputs: scale-down never cuts a response.
+                foreach (var container in _containers.Where(c => c.IsActive && c.Phase == ContainerPhase.Ready && c.Assigned.Count == 0 && c.WebInFlight == 0)
                              .OrderBy(c => c.IdleSinceMs).ToList())
                 {
                     if (active <= desired || nowMs - container.IdleSinceMs < windowMs)
@@ -812,14 +1065,13 @@ internal sealed class FunctionRuntime
             return;
         }
 
-        var inflight = _pendingSync + _pendingSpawned + _running;
-        if (inflight == 0 && nowMs < _startCooldownUntilMs)
+        if (InflightLocked() == 0 && nowMs < _startCooldownUntilMs)
         {
             // Containers just failed to start repeatedly; do not keep a crashing warm pool spinning without work.
             return;
         }
 
-        var desired = Autoscaler.DesiredContainers(inflight);
+        var desired = DesiredLocked();
         var active = _containers.Count(c => c.IsActive);
         for (; active < desired; active++)
         {
@@ -913,6 +1165,9 @@ internal sealed class FunctionRuntime
         }
 
         container.Assigned.Clear();
+        // Its forwarded requests fail at the gateway (the connection is gone); their slots are free now.
+        _webRunning -= container.WebInFlight;
+        container.WebInFlight = 0;
 
         if (_startFailures >= StartFailureLimit)
         {
@@ -940,6 +1195,7 @@ internal sealed class FunctionRuntime
         }
 
         _pending.Clear();
+        FailWebWaitersLocked(result.Error?.Message ?? $"Containers of function '{Name}' failed to start.", retryElsewhere: false);
         _startFailures = 0;
         _startCooldownUntilMs = nowMs + (long)StartFailureCooldown.TotalMilliseconds;
     }

@@ -15,6 +15,9 @@ internal sealed class RunningApp(string appId, string name, AppState state, stri
 
     public string Environment { get; } = environment;
 
+    /// <summary>The workspace that owns the app (server mode); an embedded control plane has only the default one.</summary>
+    public string Workspace { get; init; } = Auth.PlatformServices.DefaultWorkspace;
+
     public string ArtifactDir { get; } = artifactDir;
 
     public string AssemblyFile { get; } = assemblyFile;

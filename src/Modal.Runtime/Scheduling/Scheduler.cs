@@ -39,6 +39,11 @@ internal sealed class Scheduler : IAsyncDisposable
     private readonly ConcurrentQueue<FunctionCallState> _completedSyncCalls = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _maintenanceGate = new(1, 1);
+    // [WebServer] ports of this node: which container holds each, and containers held back until it is free.
+    private readonly object _portGate = new();
+    private readonly Dictionary<int, ContainerTask> _portHolders = [];
+    private readonly Dictionary<int, Queue<ContainerTask>> _portWaiters = [];
+    private long _routesVersion;
     private Task _maintenanceLoop = Task.CompletedTask;
     private Task _exitLoop = Task.CompletedTask;
     private long _lastSlowPassMs;
@@ -67,6 +72,15 @@ internal sealed class Scheduler : IAsyncDisposable
     /// <summary>GPU placement: which containers wait for devices, and why.</summary>
     internal GpuPlacer Gpus => _gpus;
 
+    /// <summary>The gateway's port, which web endpoint URLs name; set by the host once the gateway listens.</summary>
+    internal int WebPort { get; set; }
+
+    /// <summary>Server mode: the workspace that owns an app id (for apps recovered after a restart).</summary>
+    internal Func<string, string?>? OwnerOf { get; set; }
+
+    /// <summary>Changes whenever apps or functions come or go, so the gateway knows to rebuild its routes.</summary>
+    internal long RoutesVersion => Interlocked.Read(ref _routesVersion);
+
     /// <summary>Cancelled when the control plane shuts down; long-lived streams end with it.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
@@ -85,7 +99,8 @@ internal sealed class Scheduler : IAsyncDisposable
     // Apps and functions.
     // ---------------------------------------------------------------------------------------------------------------
 
-    public async Task<AppCreateResponse> CreateAppAsync(AppCreateRequest request, CancellationToken cancellationToken)
+    /// <summary>Creates an app and its functions; <paramref name="workspace"/> (server mode) is the owner web endpoint URLs name.</summary>
+    public async Task<AppCreateResponse> CreateAppAsync(AppCreateRequest request, CancellationToken cancellationToken, string? workspace = null)
     {
         AppManifest manifest;
         try
@@ -114,8 +129,13 @@ internal sealed class Scheduler : IAsyncDisposable
 
         var now = NowMs;
         var environment = string.IsNullOrWhiteSpace(request.Environment) ? _options.Environment : request.Environment;
-        var app = new RunningApp(IdGenerator.New("ap"), name, state, environment, artifactDir, request.AssemblyFile, request.ManifestJson, now) { BoundSecrets = [.. request.Secrets] };
+        var app = new RunningApp(IdGenerator.New("ap"), name, state, environment, artifactDir, request.AssemblyFile, request.ManifestJson, now)
+        {
+            Workspace = workspace ?? Auth.PlatformServices.DefaultWorkspace,
+            BoundSecrets = [.. request.Secrets],
+        };
         var functions = manifest.Functions.Select(f => new FunctionRuntime(IdGenerator.New("fu"), app, f, _options)).ToList();
+        ValidateWebHosts(app, functions);
 
         await _store.SaveAppAsync(new StoredApp
         {
@@ -146,9 +166,14 @@ internal sealed class Scheduler : IAsyncDisposable
             app.Functions[function.Name] = function;
             _functions[function.FunctionId] = function;
             response.FunctionIds[function.Name] = function.FunctionId;
+            if (WebUrl(function) is { } url)
+            {
+                response.WebUrls[function.Name] = url;
+            }
         }
 
         _apps[app.AppId] = app;
+        Interlocked.Increment(ref _routesVersion);
         foreach (var function in functions)
         {
             function.Scale(now, effects);
@@ -188,6 +213,7 @@ internal sealed class Scheduler : IAsyncDisposable
         await _gpus.ValidateAsync([manifest], cancellationToken).ConfigureAwait(false);
         await _backend.PrepareAsync(app.Name, app.ArtifactDir, app.AssemblyFile, [manifest], cancellationToken).ConfigureAwait(false);
         var function = new FunctionRuntime(IdGenerator.New("fu"), app, manifest, _options);
+        ValidateWebHosts(app, [.. app.Functions.Values, function]);
         if (!app.Functions.TryAdd(manifest.Name, function))
         {
             throw new InvalidError($"App '{app.Name}' already has a function named '{manifest.Name}'; function names are unique within an app.");
@@ -202,10 +228,11 @@ internal sealed class Scheduler : IAsyncDisposable
             ManifestJson = function.ManifestJson,
         }, cancellationToken).ConfigureAwait(false);
 
+        Interlocked.Increment(ref _routesVersion);
         var effects = new SchedulingEffects();
         function.Scale(NowMs, effects);
         await ApplyAsync(effects).ConfigureAwait(false);
-        return new FunctionCreateResponse { FunctionId = function.FunctionId };
+        return new FunctionCreateResponse { FunctionId = function.FunctionId, WebUrl = WebUrl(function) ?? "" };
     }
 
     public FunctionGetResponse GetFunction(FunctionGetRequest request)
@@ -224,7 +251,7 @@ internal sealed class Scheduler : IAsyncDisposable
                 $"App '{app.Name}' has no function named '{request.FunctionName}'. Its functions are: {string.Join(", ", app.Functions.Keys.Order(StringComparer.Ordinal))}.");
         }
 
-        return new FunctionGetResponse { FunctionId = function.FunctionId, AppId = app.AppId, FunctionManifestJson = function.ManifestJson };
+        return new FunctionGetResponse { FunctionId = function.FunctionId, AppId = app.AppId, FunctionManifestJson = function.ManifestJson, WebUrl = WebUrl(function) ?? "" };
     }
 
     public void AppHeartbeat(string appId) => GetApp(appId).Heartbeat(NowMs);
@@ -512,6 +539,230 @@ internal sealed class Scheduler : IAsyncDisposable
         foreach (var line in data.Split('\n'))
         {
             target.WriteLine(prefix + line.TrimEnd('\r'));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Web endpoints: the gateway's side of the scheduler.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// <summary>The container's HTTP server accepts connections on host:port; gateway requests may now go to it.</summary>
+    public void WebReady(ContainerTask container, ContainerWebReadyRequest request)
+    {
+        var host = request.Host.Trim();
+        if (host is not ("127.0.0.1" or "::1" or "[::1]" or "localhost"))
+        {
+            throw new InvalidError(
+                $"ContainerWebReady from {container.TaskId} names host '{request.Host}'; the gateway only forwards to loopback " +
+                "(127.0.0.1, ::1 or localhost), where containers' HTTP servers listen with host networking.");
+        }
+
+        if (request.Port is < 1 or > 65535)
+        {
+            throw new InvalidError($"ContainerWebReady from {container.TaskId} names port {request.Port}; a port is 1 to 65535.");
+        }
+
+        var address = new Uri($"http://{(host is "::1" ? "[::1]" : host)}:{request.Port}/");
+        container.Function.WebReady(container, address, NowMs);
+        _logger.LogDebug("Container {TaskId} of {Function} serves HTTP at {Address}", container.TaskId, container.Function.Name, address);
+    }
+
+    /// <summary>
+    /// A slot for one gateway request on a ready container of <paramref name="function"/>: at once when one is free, or
+    /// after queueing (a cold start included) for at most <paramref name="wait"/>. Throws <see cref="TimeoutException"/>
+    /// past that, and <see cref="WebUnavailableException"/> when the function stopped or cannot start containers.
+    /// </summary>
+    public async Task<WebLease> AcquireWebAsync(FunctionRuntime function, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var effects = new SchedulingEffects();
+        var waiter = function.RequestWeb(NowMs, effects);
+        await ApplyAsync(effects).ConfigureAwait(false);
+        ContainerTask container;
+        try
+        {
+            container = await waiter.Assigned.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            if (!function.AbandonWeb(waiter) && waiter.Assigned.IsCompletedSuccessfully)
+            {
+                // Assigned in the same moment the wait ended: the slot must not leak.
+                await ReleaseWebAsync(waiter.Assigned.Result).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        return new WebLease(container, container.WebAddress!, lease => new ValueTask(ReleaseWebAsync(lease.Container)));
+    }
+
+    /// <summary>Starts a container of <paramref name="function"/> before requests need it (a redeploy's new version).</summary>
+    public async Task WarmWebAsync(FunctionRuntime function)
+    {
+        var effects = new SchedulingEffects();
+        function.WarmWeb(NowMs, effects);
+        await ApplyAsync(effects).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether gateway requests of the app are queued or running (a redeploy stops the old version only after them).</summary>
+    internal bool HasWebWork(string appId) =>
+        _apps.TryGetValue(appId, out var app) && app.Functions.Values.Any(f => f.HasWebWork);
+
+    /// <summary>The subdomain that routes to <paramref name="function"/>, or null when it is not served over HTTP.</summary>
+    internal string? WebSubdomain(FunctionRuntime function) =>
+        function.Manifest.Web is { } web && !function.IsClassTemplate && function.Template is null
+            ? Gateway.WebHostNames.Subdomain(
+                function.App.Workspace, function.App.Environment, _options.Environment, function.App.Name, function.Name, web.Label,
+                ephemeral: function.App.State != AppState.Deployed)
+            : null;
+
+    internal string? WebUrl(FunctionRuntime function) =>
+        WebSubdomain(function) is { } subdomain ? Gateway.WebHostNames.Url(subdomain, WebPort) : null;
+
+    private async Task ReleaseWebAsync(ContainerTask container)
+    {
+        var effects = new SchedulingEffects();
+        container.Function.ReleaseWeb(container, NowMs, effects);
+        await ApplyAsync(effects).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Two endpoints of one app cannot share a URL, and a deployed app cannot take the URL of another deployed app of its
+    /// workspace (a redeploy of the same name replaces its own). Ephemeral apps take a URL over, as the reference says.
+    /// </summary>
+    private void ValidateWebHosts(RunningApp app, IReadOnlyList<FunctionRuntime> functions)
+    {
+        var mine = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var function in functions)
+        {
+            if (WebSubdomain(function) is not { } subdomain)
+            {
+                continue;
+            }
+
+            if (function.Manifest.BlockNetwork == true)
+            {
+                throw new InvalidError(
+                    $"Web function '{function.Name}' of app '{app.Name}' sets BlockNetwork, which leaves its container no network the gateway " +
+                    "could forward requests over. Remove BlockNetwork, or serve the endpoint from another function that calls this one.");
+            }
+
+            if (!mine.TryAdd(subdomain, function.Name))
+            {
+                throw new InvalidError(
+                    $"Web functions '{mine[subdomain]}' and '{function.Name}' of app '{app.Name}' would both be served at {subdomain}; " +
+                    "give one of them a different Label.");
+            }
+
+            if (app.State != AppState.Deployed)
+            {
+                continue;
+            }
+
+            foreach (var other in _apps.Values)
+            {
+                if (other.IsStopped || other.State != AppState.Deployed || other.Name == app.Name)
+                {
+                    continue;
+                }
+
+                foreach (var taken in other.Functions.Values)
+                {
+                    if (WebSubdomain(taken) == subdomain)
+                    {
+                        throw new InvalidError(
+                            $"Web function '{function.Name}' of app '{app.Name}' would be served at {subdomain}, which deployed app " +
+                            $"'{other.Name}' already serves with its function '{taken.Name}'. Choose another Label, or stop '{other.Name}' first.");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Claims the node's port for a [WebServer] container; false (and the container is queued) when another live
+    /// container holds it. Host networking gives every container the node's ports, so two cannot bind the same one.
+    /// </summary>
+    private bool TryClaimPort(ContainerTask container, int port)
+    {
+        lock (_portGate)
+        {
+            if (_portHolders.TryGetValue(port, out var holder) && holder != container)
+            {
+                if (!_portWaiters.TryGetValue(port, out var waiting))
+                {
+                    _portWaiters[port] = waiting = new Queue<ContainerTask>();
+                }
+
+                container.AwaitingPort = true;
+                waiting.Enqueue(container);
+                _logger.LogInformation(
+                    "Container {TaskId} of {Function} waits for port {Port}, which container {Holder} of {HolderFunction} holds: a [WebServer] port " +
+                    "serves one container per node", container.TaskId, container.Function.Name, port, holder.TaskId, holder.Function.Name);
+                return false;
+            }
+
+            _portHolders[port] = container;
+            container.AwaitingPort = false;
+            return true;
+        }
+    }
+
+    /// <summary>Frees the port a gone container held and returns the next live container waiting for it.</summary>
+    private ContainerTask? ReleasePort(string taskId)
+    {
+        lock (_portGate)
+        {
+            foreach (var (port, holder) in _portHolders)
+            {
+                if (holder.TaskId != taskId)
+                {
+                    continue;
+                }
+
+                _portHolders.Remove(port);
+                if (_portWaiters.TryGetValue(port, out var waiting))
+                {
+                    while (waiting.TryDequeue(out var next))
+                    {
+                        if (_containers.ContainsKey(next.TaskId) && !next.ShutdownRequested)
+                        {
+                            _portHolders[port] = next;
+                            next.AwaitingPort = false;
+                            return next;
+                        }
+                    }
+                }
+
+                return null;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Takes a container that never started out of its port's queue; false when it was not waiting.</summary>
+    private bool ForgetPortWaiter(ContainerTask container)
+    {
+        lock (_portGate)
+        {
+            if (!container.AwaitingPort)
+            {
+                return false;
+            }
+
+            foreach (var waiting in _portWaiters.Values)
+            {
+                var kept = waiting.Where(c => c != container).ToList();
+                if (kept.Count != waiting.Count)
+                {
+                    waiting.Clear();
+                    kept.ForEach(waiting.Enqueue);
+                }
+            }
+
+            container.AwaitingPort = false;
+            return true;
         }
     }
 
@@ -988,6 +1239,12 @@ internal sealed class Scheduler : IAsyncDisposable
     {
         var function = container.Function;
         _containers[container.TaskId] = container;
+        if (function.WebServerPort is { } port && !TryClaimPort(container, port))
+        {
+            // Not started: it starts when the container holding the port is gone (OnContainerGoneAsync).
+            return;
+        }
+
         if (gpus is null && function.Manifest.Resources?.Gpu is { } gpu)
         {
             Modal.Gpus.Placement.GpuPlacement placement;
@@ -1064,6 +1321,12 @@ internal sealed class Scheduler : IAsyncDisposable
 
     private async Task StopContainerAsync(ContainerTask container)
     {
+        if (ForgetPortWaiter(container))
+        {
+            await OnContainerGoneAsync(container.TaskId, "it was stopped while waiting for its [WebServer] port").ConfigureAwait(false);
+            return;
+        }
+
         if (_gpus.Forget(container.TaskId))
         {
             // It never started: no backend will report its exit, so it ends here.
@@ -1092,6 +1355,12 @@ internal sealed class Scheduler : IAsyncDisposable
             }
         }
 
+        // The port is free only once the process holding it is gone, which is when the backend reports the exit.
+        if (ReleasePort(taskId) is { } next)
+        {
+            await StartContainerAsync(next).ConfigureAwait(false);
+        }
+
         if (!_containers.TryRemove(taskId, out var container))
         {
             return;
@@ -1109,6 +1378,7 @@ internal sealed class Scheduler : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _routesVersion);
         var message = reason ??
             $"The app '{app.Name}' ({app.AppId}) was stopped before this input finished. Run the app again to call its functions.";
         await _store.SetAppStateAsync(app.AppId, AppState.Stopped, CancellationToken.None).ConfigureAwait(false);
@@ -1190,7 +1460,10 @@ internal sealed class Scheduler : IAsyncDisposable
             .Concat(await _store.LoadAppsAsync(AppState.Detached, cancellationToken).ConfigureAwait(false));
         foreach (var stored in resumed)
         {
-            var app = new RunningApp(stored.AppId, stored.Name, stored.State, stored.Environment, stored.ArtifactDir, stored.AssemblyFile, stored.ManifestJson, now);
+            var app = new RunningApp(stored.AppId, stored.Name, stored.State, stored.Environment, stored.ArtifactDir, stored.AssemblyFile, stored.ManifestJson, now)
+            {
+                Workspace = OwnerOf?.Invoke(stored.AppId) ?? Auth.PlatformServices.DefaultWorkspace,
+            };
             foreach (var storedFunction in await _store.LoadFunctionsAsync(app.AppId, cancellationToken).ConfigureAwait(false))
             {
                 var manifest = JsonSerializer.Deserialize<FunctionManifest>(storedFunction.ManifestJson, AppManifest.JsonOptions)!;
@@ -1202,6 +1475,7 @@ internal sealed class Scheduler : IAsyncDisposable
             _apps[app.AppId] = app;
         }
 
+        Interlocked.Increment(ref _routesVersion);
         var effects = new SchedulingEffects();
         foreach (var stored in await _store.LoadIncompleteCallsAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -16,6 +16,7 @@ public sealed class RecordingBackend : IContainerBackend
         FunctionSettings.Timeout, FunctionSettings.StartupTimeout, FunctionSettings.Retries, FunctionSettings.MinContainers,
         FunctionSettings.MaxContainers, FunctionSettings.BufferContainers, FunctionSettings.ScaledownWindow,
         FunctionSettings.MaxInputs, FunctionSettings.Concurrency, FunctionSettings.Batching, FunctionSettings.Generator,
+        FunctionSettings.Web,
     ];
 
     private readonly Channel<ContainerSpec> _started = Channel.CreateUnbounded<ContainerSpec>();

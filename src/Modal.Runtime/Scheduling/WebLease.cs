@@ -1,0 +1,26 @@
+namespace Modal.Scheduling;
+
+/// <summary>
+/// One gateway request's slot on a container of a web function. The gateway forwards to <see cref="Address"/> and
+/// disposes the lease when the response (or WebSocket) ends, which frees the slot for the next queued request.
+/// </summary>
+internal sealed class WebLease : IAsyncDisposable
+{
+    private readonly Func<WebLease, ValueTask> _release;
+    private int _released;
+
+    public WebLease(ContainerTask container, Uri address, Func<WebLease, ValueTask> release)
+    {
+        Container = container;
+        Address = address;
+        _release = release;
+    }
+
+    public ContainerTask Container { get; }
+
+    /// <summary>The container's HTTP server, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Address { get; }
+
+    public ValueTask DisposeAsync() =>
+        Interlocked.Exchange(ref _released, 1) == 0 ? _release(this) : ValueTask.CompletedTask;
+}

@@ -1,0 +1,39 @@
+using Modal.Manifest;
+using Modal.Protocol;
+using Modal.Runtime.Tests.Support;
+
+namespace Modal.Runtime.Tests.Gateway;
+
+/// <summary>Web function manifests, and the test playing a web container: connected over the ContainerApi and serving HTTP.</summary>
+public static class Web
+{
+    public static FunctionManifest Function(string name = "Hello", int? maxInputs = null, int? maxContainers = null, bool proxyAuth = false, string kind = "app") =>
+        Manifests.Function(name) with
+        {
+            Parameters = [],
+            ReturnType = "void",
+            Web = new WebManifest { Kind = kind, RequiresProxyAuth = proxyAuth ? true : null },
+            Concurrency = maxInputs is { } max ? new ConcurrencyManifest { MaxInputs = max } : null,
+            Autoscaler = maxContainers is { } containers ? new AutoscalerManifest { MaxContainers = containers } : null,
+        };
+
+    /// <summary>Connects the next container the scheduler starts, then tells the control plane its HTTP server is <paramref name="upstream"/>.</summary>
+    public static async Task<TestContainer> ServeNextAsync(TestControlPlane controlPlane, Upstream upstream)
+    {
+        var container = await controlPlane.ConnectNextContainerAsync(credits: 0);
+        await controlPlane.Containers.ContainerWebReadyAsync(
+            new ContainerWebReadyRequest { TaskId = container.Spec.TaskId, Host = "127.0.0.1", Port = upstream.Port }, container.Headers);
+        return container;
+    }
+
+    /// <summary>A request to the gateway's loopback address that names the endpoint by its Host, as a browser would resolve *.localhost.</summary>
+    public static HttpRequestMessage Request(Uri gateway, string endpointUrl, string path = "/", HttpMethod? method = null)
+    {
+        var url = new Uri(endpointUrl);
+        var request = new HttpRequestMessage(method ?? HttpMethod.Get, new Uri(gateway, path));
+        request.Headers.Host = url.Authority;
+        return request;
+    }
+
+    public static HttpClient Client() => new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(2) };
+}
