@@ -64,6 +64,8 @@ public sealed class ServerDeployTests : IAsyncLifetime
     {
         var v1 = (await DeployAsync(Echo(image: null), _ => { })).Result!;
         Assert.Equal($"v1 {_nonce}", await CallEchoAsync(v1.FunctionIds["Echo"], $"v1 {_nonce}"));
+        await AssertLoggedAsync($"stdout v1 {_nonce}", isError: false);
+        await AssertLoggedAsync($"stderr v1 {_nonce}", isError: true);
 
         // The step prints a line, then waits until the test has seen that line on the deploy stream (it opens a port
         // the step polls), then fails: the deploy can only finish if the log reached the client while the step ran.
@@ -163,6 +165,23 @@ public sealed class ServerDeployTests : IAsyncLifetime
         }
 
         return result ?? throw new Xunit.Sdk.XunitException("The deploy stream ended without a result.");
+    }
+
+    // The container's output reaches `modal app logs` of the deployed app; the pump may lag the result a little.
+    private async Task AssertLoggedAsync(string text, bool isError)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            var entries = (await Platform.AppLogsAsync(new AppLogsRequest { AppName = AppName }, _token)).Entries;
+            if (entries.FirstOrDefault(e => e.Data.Contains(text, StringComparison.Ordinal)) is { } entry)
+            {
+                Assert.Equal(isError ? 2 : 1, entry.Fd);
+                return;
+            }
+
+            await Task.Delay(200, timeout.Token);
+        }
     }
 
     private async Task<string> CallEchoAsync(string functionId, string marker)

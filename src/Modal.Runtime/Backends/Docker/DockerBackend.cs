@@ -119,6 +119,9 @@ public sealed class DockerBackend : IContainerBackend
     /// Connects to the engine, reads what its machine offers, and reaps containers of control planes that are gone.
     /// Throws <see cref="InvalidError"/> saying how to start an engine when none answers.
     /// </summary>
+    /// <summary>Also gets each line a container writes (task id, is stderr, line), as server mode's log of app output.</summary>
+    internal Action<string, bool, string>? Output { get; set; }
+
     public static async Task<DockerBackend> CreateAsync(DockerBackendOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -354,7 +357,14 @@ public sealed class DockerBackend : IContainerBackend
                 containerId, false, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, task.Stopping).ConfigureAwait(false);
             await _docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), task.Stopping).ConfigureAwait(false);
             _logger.LogDebug("Started container {Container} for task {TaskId} ({Function}) from {Image}", containerId[..12], spec.TaskId, spec.FunctionName, image.ModalImageId);
-            var pump = ContainerOutputReader.PumpAsync(output, (line, isError) => (isError ? _stderr : _stdout).WriteLine(line), CancellationToken.None);
+            var pump = ContainerOutputReader.PumpAsync(
+                output,
+                (line, isError) =>
+                {
+                    (isError ? _stderr : _stdout).WriteLine(line);
+                    Output?.Invoke(spec.TaskId, isError, line);
+                },
+                CancellationToken.None);
             await _docker.Containers.WaitContainerAsync(containerId, CancellationToken.None).ConfigureAwait(false);
             try
             {
