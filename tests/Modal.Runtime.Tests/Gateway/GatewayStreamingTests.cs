@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 
 namespace Modal.Runtime.Tests.Gateway;
 
+[Collection(MeasuredCollection.Name)]
 public sealed class GatewayStreamingTests(ITestOutputHelper output)
 {
     [Fact]
