@@ -8,15 +8,25 @@ public sealed partial class ModalGenerator
 {
     internal static partial class Emitter
     {
-        private static string EmitArgs(GenerationModel model)
+        /// <summary>
+        /// The generated argument records: of functions past <see cref="Parser.MaxArity"/> parameters (the others use the
+        /// runtime's ModalArgs) and the [Parameter] records of [Cls] classes. Null when the app needs none.
+        /// </summary>
+        private static string? EmitArgs(GenerationModel model)
         {
+            var functions = model.Functions.Where(Parser.HasArgsRecord).ToList();
+            if (functions.Count == 0 && model.Classes.Count == 0)
+            {
+                return null;
+            }
+
             var writer = StartAppClass(model);
-            writer.WriteLine("/// <summary>The argument records of the app's functions: what one call of each carries over the wire.</summary>");
+            writer.WriteLine("/// <summary>The argument records of the app's functions with many parameters and of its classes: what one call of each carries over the wire.</summary>");
             writer.WriteLine(GeneratedCode);
             writer.WriteLine("public static class ModalArgs");
             writer.OpenBlock();
             var first = true;
-            foreach (var function in model.Functions)
+            foreach (var function in functions)
             {
                 if (!first)
                 {
@@ -31,10 +41,15 @@ public sealed partial class ModalGenerator
             foreach (var cls in model.Classes)
             {
                 var access = cls.IsPublic ? "public" : "internal";
-                writer.WriteLine();
+                if (!first)
+                {
+                    writer.WriteLine();
+                }
+
+                first = false;
                 EmitRecord(writer, access, $"{cls.Identifier}Params", $"The [Parameter] values of class '{cls.Name}': the key of its container pools.",
                     cls.Parameters.Select(p => $"{p.Type} {Id(p.Name)}"));
-                foreach (var method in cls.Methods)
+                foreach (var method in cls.Methods.Where(Parser.HasArgsRecord))
                 {
                     writer.WriteLine();
                     EmitArgsClass(writer, access, $"{method.Identifier}Args", $"The arguments of method '{cls.Name}.{method.Name}'.",
@@ -115,18 +130,24 @@ public sealed partial class ModalGenerator
 
         /// <summary>
         /// A function's handle; with <paramref name="owner"/>, the handle of one method of that [Cls] class, bound to the
-        /// parameter values of the class instance that exposes it (so it has no Local).
+        /// parameter values of the class instance that exposes it (so it has no Local). Up to <see cref="Parser.MaxArity"/>
+        /// parameters it derives from the runtime's <c>FunctionHandle&lt;T1, ..., TResult&gt;</c>, which has the map verbs; it
+        /// adds only the verbs that carry the user's parameter names.
         /// </summary>
         private static void EmitHandle(SourceWriter writer, GenerationModel model, FunctionModel function, ClsModel? owner = null)
         {
-            var args = Parser.ArgsRecordName(model.App, function);
+            var args = Parser.ArgsTypeName(model.App, function);
             var result = function.ResultType;
             var values = ValueParameters(function).ToList();
             var name = $"{function.Identifier}Handle";
+            var record = Parser.HasArgsRecord(function);
+            var baseType = function.IsGenerator || record
+                ? $"global::Modal.FunctionHandleBase<{args}, {result}>"
+                : $"global::Modal.FunctionHandle<{string.Join("", values.Select(p => p.CallerType + ", "))}{result}>";
 
             writer.WriteLine(GeneratedCode);
             writer.WriteLine(Hidden);
-            writer.WriteLine($"{Accessibility(function)} sealed class {name} : global::Modal.FunctionHandle<{args}, {result}>");
+            writer.WriteLine($"{Accessibility(function)} sealed class {name} : {baseType}");
             writer.OpenBlock();
             if (owner is null)
             {
@@ -143,7 +164,10 @@ public sealed partial class ModalGenerator
             writer.CloseBlock();
             writer.WriteLine();
 
-            var newArgs = $"new {args}({string.Join(", ", values.Select(p => Id(p.Name)))})";
+            var names = string.Join(", ", values.Select(p => Id(p.Name)));
+            var newArgs = values.Count == 0 ? "global::Modal.Dispatch.ModalArgs.Empty" : $"new {args}({names})";
+            // The arity bases take the arguments themselves; a generated record is built here.
+            var coreArgs = record ? newArgs + ", " : string.Join("", values.Select(p => Id(p.Name) + ", "));
             var callerParameters = string.Join("", values.Select(p =>
                 $"{p.CallerType} {Id(p.Name)}{(p.HasDefault && p.BatchItemType is null ? " = " + p.DefaultLiteral : "")}, "));
 
@@ -163,7 +187,7 @@ public sealed partial class ModalGenerator
             var remoteReturn = function.HasResult ? $"{Task}<{result}>" : Task;
             writer.WriteLine("/// <summary>Runs the function remotely and returns its result.</summary>");
             writer.WriteLine($"public {remoteReturn} RemoteAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
-            writer.WriteLine($"    RemoteCoreAsync({newArgs}, cancellationToken);");
+            writer.WriteLine($"    RemoteCoreAsync({coreArgs}cancellationToken);");
             writer.WriteLine();
 
             if (owner is null)
@@ -171,21 +195,15 @@ public sealed partial class ModalGenerator
                 EmitLocal(writer, model, function);
             }
 
-            if (values.Count > 0)
+            if (record)
             {
-                EmitMaps(writer, result, values);
+                EmitMaps(writer, args, result, values);
             }
 
             // spawn
             writer.WriteLine("/// <summary>Starts the function without waiting; get the result later from the returned call.</summary>");
             writer.WriteLine($"public {Task}<global::Modal.FunctionCall<{result}>> SpawnAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
-            writer.WriteLine($"    SpawnCoreAsync({newArgs}, cancellationToken);");
-
-            if (values.Count > 0)
-            {
-                EmitInputIterators(writer, args, values);
-            }
-
+            writer.WriteLine($"    SpawnCoreAsync({coreArgs}cancellationToken);");
             writer.CloseBlock();
         }
 
@@ -204,22 +222,17 @@ public sealed partial class ModalGenerator
             }
         }
 
-        /// <summary>The most parameters the base class's Zip/Star helpers take; beyond it a handle gets its own iterators.</summary>
-        private const int MaxHelperArity = 4;
-
         /// <summary>
-        /// The map verbs. They forward to the base class: its generic Zip/Star/Select helpers turn the input sequences into
-        /// argument records through the handle's NewArgs, so no handle compiles iterators of its own (a large app has hundreds).
+        /// The map verbs of a handle past the arity bases, with the user's parameter names and iterators of its own that
+        /// build the generated argument record. Null checks stay eager.
         /// </summary>
-        private static void EmitMaps(SourceWriter writer, string result, System.Collections.Generic.List<ParameterModel> values)
+        private static void EmitMaps(SourceWriter writer, string args, string result, System.Collections.Generic.List<ParameterModel> values)
         {
             var sequences = string.Join("", values.Select(p => $"{IEnumerable}<{p.CallerType}> {Id(p.Name)}, "));
             var names = string.Join(", ", values.Select(p => Id(p.Name)));
-            var helpers = values.Count <= MaxHelperArity;
-            var zipped = helpers ? $"Zip({names}, NewArgs)" : $"ZipInputs({names})";
-            var zip = values.Count == 1 ? "every input" : "the inputs zipped (shortest wins)";
+            var zipped = $"ZipInputs({names})";
 
-            writer.WriteLine($"/// <summary>Runs the function over {zip} in parallel; results in input order unless orderOutputs is false.</summary>");
+            writer.WriteLine("/// <summary>Runs the function over the inputs zipped (shortest wins) in parallel; results in input order unless orderOutputs is false.</summary>");
             writer.WriteLine($"public {IAsyncEnumerable}<{result}> MapAsync({sequences}bool orderOutputs = true, {CancellationToken} cancellationToken = default) =>");
             writer.WriteLine($"    MapCoreAsync({zipped}, orderOutputs, cancellationToken);");
             writer.WriteLine();
@@ -229,52 +242,28 @@ public sealed partial class ModalGenerator
             writer.WriteLine($"    MapResultsCoreAsync({zipped}, returnExceptions, orderOutputs, cancellationToken);");
             writer.WriteLine();
 
-            if (values.Count == 1)
-            {
-                var p = values[0];
-                writer.WriteLine("/// <summary>Runs the function over an asynchronous source of inputs.</summary>");
-                writer.WriteLine($"public {IAsyncEnumerable}<{result}> MapAsync({IAsyncEnumerable}<{p.CallerType}> {Id(p.Name)}, bool orderOutputs = true, {CancellationToken} cancellationToken = default) =>");
-                writer.WriteLine($"    MapCoreAsync(Select({Id(p.Name)}, NewArgs, cancellationToken), orderOutputs, cancellationToken);");
-                writer.WriteLine();
-            }
-            else
-            {
-                writer.WriteLine("/// <summary>Runs the function once per tuple of arguments.</summary>");
-                writer.WriteLine($"public {IAsyncEnumerable}<{result}> StarmapAsync({IEnumerable}<{TupleType(values)}> inputs, bool orderOutputs = true, {CancellationToken} cancellationToken = default) =>");
-                writer.WriteLine($"    MapCoreAsync({(helpers ? "Star(inputs, NewArgs)" : "StarInputs(inputs)")}, orderOutputs, cancellationToken);");
-                writer.WriteLine();
-            }
+            writer.WriteLine("/// <summary>Runs the function once per tuple of arguments.</summary>");
+            writer.WriteLine($"public {IAsyncEnumerable}<{result}> StarmapAsync({IEnumerable}<{TupleType(values)}> inputs, bool orderOutputs = true, {CancellationToken} cancellationToken = default) =>");
+            writer.WriteLine("    MapCoreAsync(StarInputs(inputs), orderOutputs, cancellationToken);");
+            writer.WriteLine();
 
             writer.WriteLine("/// <summary>Submits every input without waiting for results.</summary>");
             writer.WriteLine($"public {Task} SpawnMapAsync({sequences}{CancellationToken} cancellationToken = default) =>");
             writer.WriteLine($"    SpawnMapCoreAsync({zipped}, cancellationToken);");
             writer.WriteLine();
-        }
 
-        private static void EmitInputIterators(SourceWriter writer, string args, System.Collections.Generic.List<ParameterModel> values)
-        {
-            writer.WriteLine();
-            var declared = string.Join(", ", values.Select(p => $"{p.CallerType} {Id(p.Name)}"));
-            writer.WriteLine($"private static {args} NewArgs({declared}) => new {args}({string.Join(", ", values.Select(p => Id(p.Name)))});");
-            if (values.Count <= MaxHelperArity)
-            {
-                return;
-            }
-
-            // Past the helpers' arity: the same iterators, written out for this handle. Null checks stay eager.
-            var sequences = string.Join(", ", values.Select(p => $"{IEnumerable}<{p.CallerType}> {Id(p.Name)}"));
-            writer.WriteLine();
-            writer.WriteLine($"private static {IEnumerable}<{args}> ZipInputs({sequences})");
+            var declared = string.Join(", ", values.Select(p => $"{IEnumerable}<{p.CallerType}> {Id(p.Name)}"));
+            writer.WriteLine($"private static {IEnumerable}<{args}> ZipInputs({declared})");
             writer.OpenBlock();
             foreach (var p in values)
             {
                 writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({Id(p.Name)});");
             }
 
-            writer.WriteLine($"return ZipIterator({string.Join(", ", values.Select(p => Id(p.Name)))});");
+            writer.WriteLine($"return ZipIterator({names});");
             writer.CloseBlock();
             writer.WriteLine();
-            writer.WriteLine($"private static {IEnumerable}<{args}> ZipIterator({sequences})");
+            writer.WriteLine($"private static {IEnumerable}<{args}> ZipIterator({declared})");
             writer.OpenBlock();
             for (var i = 0; i < values.Count; i++)
             {
@@ -300,6 +289,7 @@ public sealed partial class ModalGenerator
             writer.WriteLine($"yield return new {args}({string.Join(", ", values.Select((_, i) => $"__input.Item{i + 1}"))});");
             writer.CloseBlock();
             writer.CloseBlock();
+            writer.WriteLine();
         }
 
         /// <summary>The starmap tuple, with the parameter names as element names where C# allows them.</summary>

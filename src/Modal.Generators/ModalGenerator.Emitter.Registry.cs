@@ -44,23 +44,8 @@ public sealed partial class ModalGenerator
 
                 public global::MessagePack.IFormatterResolver Resolver => ModalFormatterResolver.Instance;
 
-                public bool TryGetInvoker(string entryKey, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out global::Modal.Dispatch.FunctionInvoker? invoker)
-                {
-                    invoker = entryKey switch
-                    {
-                """);
-            writer.Indentation += 2;
-            foreach (var function in model.Functions)
-            {
-                writer.WriteLine($"{Literal(function.EntryKey)} => {function.Identifier}Invoker.Instance,");
-            }
-
-            writer.WriteLine("_ => null,");
-            writer.Indentation -= 2;
-            writer.WriteLine("""
-                    };
-                    return invoker is not null;
-                }
+                public bool TryGetInvoker(string entryKey, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out global::Modal.Dispatch.FunctionInvoker? invoker) =>
+                    Invokers.TryGet(entryKey, out invoker);
                 """);
 
             if (model.Classes.Count > 0)
@@ -81,21 +66,15 @@ public sealed partial class ModalGenerator
                 writer.CloseBlock();
             }
 
-            foreach (var function in model.Functions)
-            {
-                writer.WriteLine();
-                EmitInvoker(writer, model, function);
-            }
+            // One table entry per function, most of them a method group handed to a factory of the runtime: no class,
+            // switch arm or lambda per function, which is what an app with hundreds of functions paid for in every build.
+            writer.WriteLine();
+            EmitInvokerTable(writer, "Invokers", model.Functions.Select(f => InvokerExpression(model, f)));
 
             foreach (var cls in model.Classes)
             {
                 writer.WriteLine();
                 EmitLifecycle(writer, model, cls);
-                foreach (var method in cls.Methods)
-                {
-                    writer.WriteLine();
-                    EmitInvoker(writer, model, method, cls);
-                }
             }
 
             writer.CloseBlock();
@@ -149,19 +128,10 @@ public sealed partial class ModalGenerator
             writer.WriteLine();
             EmitHooks(writer, cls, "ExitAsync", cls.ExitHooks);
             writer.WriteLine();
-            writer.WriteLine("public override bool TryGetMethod(string methodName, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out global::Modal.Dispatch.FunctionInvoker? invoker)");
-            writer.OpenBlock();
-            writer.WriteLine("invoker = methodName switch");
-            writer.OpenBlock();
-            foreach (var method in cls.Methods)
-            {
-                writer.WriteLine($"{Literal(method.Name)} => {method.Identifier}Invoker.Instance,");
-            }
-
-            writer.WriteLine("_ => null,");
-            writer.CloseBlock(";");
-            writer.WriteLine("return invoker is not null;");
-            writer.CloseBlock();
+            writer.WriteLine("public override bool TryGetMethod(string methodName, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out global::Modal.Dispatch.FunctionInvoker? invoker) =>");
+            writer.WriteLine("    Invokers.TryGet(methodName, out invoker);");
+            writer.WriteLine();
+            EmitInvokerTable(writer, "Invokers", cls.Methods.Select(m => InvokerExpression(model, m, cls)));
             writer.CloseBlock();
         }
 
@@ -189,159 +159,132 @@ public sealed partial class ModalGenerator
             writer.CloseBlock();
         }
 
+        private static void EmitInvokerTable(SourceWriter writer, string name, System.Collections.Generic.IEnumerable<string> invokers)
+        {
+            writer.WriteLine($"private static readonly global::Modal.Dispatch.FunctionInvokerTable {name} = new global::Modal.Dispatch.FunctionInvokerTable(new global::Modal.Dispatch.FunctionInvoker[]");
+            writer.OpenBlock();
+            foreach (var invoker in invokers)
+            {
+                writer.WriteLine(invoker + ",");
+            }
+
+            writer.CloseBlock(");");
+        }
+
         /// <summary>
         /// The direct-dispatch invoker of a function, or (with <paramref name="owner"/>) of a method of that [Cls] class,
-        /// called on the instance the context carries. Batched functions also get a whole-batch entry point, generators a
-        /// streaming one.
+        /// called on the instance the context carries. A static function of a common shape hands its method group to a
+        /// factory of <c>FunctionInvokers</c>; any other gets a static lambda that calls it and forwards the result to the
+        /// runtime's Serialize helpers (so no invoker is an async method of its own).
         /// </summary>
-        private static void EmitInvoker(SourceWriter writer, GenerationModel model, FunctionModel function, ClsModel? owner = null)
+        private static string InvokerExpression(GenerationModel model, FunctionModel function, ClsModel? owner = null)
         {
-            var args = Parser.ArgsRecordName(model.App, function);
-            var name = $"{function.Identifier}Invoker";
+            var key = Literal(function.EntryKey);
             var target = owner is null
                 ? $"{model.App.FullyQualifiedName}.{Id(function.MethodName)}"
-                : $"(({owner.FullyQualifiedName})context.Instance!).{Id(function.MethodName)}";
-            var what = owner is null ? $"function '{function.Name}'" : $"method '{owner.Name}.{function.Name}'";
-            var missingArgs = $"throw new global::System.InvalidOperationException({Literal($"The input of {what} carried no arguments; it must be a serialized {function.Identifier}Args record.")})";
-            writer.WriteLine(GeneratedCode);
-            writer.WriteLine($"private sealed class {name} : global::Modal.Dispatch.FunctionInvoker");
-            writer.OpenBlock();
-            writer.WriteLine($"public static readonly {name} Instance = new {name}();");
-            writer.WriteLine();
-            writer.WriteLine($"public override string EntryKey => {Literal(function.EntryKey)};");
-            writer.WriteLine();
-            writer.WriteLine($"public override bool IsAsync => {(function.IsAsync ? "true" : "false")};");
-            if (function.IsBatched)
+                : $"(({owner.FullyQualifiedName})c.Instance!).{Id(function.MethodName)}";
+            if (owner is null && FactoryName(function) is { } factory)
             {
-                writer.WriteLine();
-                writer.WriteLine("public override bool IsBatched => true;");
+                var typeArguments = ValueParameters(function).Select(p => p.Type).ToList();
+                if (function.Shape is not (ResultShape.Void or ResultShape.Task or ResultShape.ValueTask))
+                {
+                    typeArguments.Add(function.ResultType);
+                }
+
+                var generic = typeArguments.Count == 0 ? "" : $"<{string.Join(", ", typeArguments)}>";
+                return $"global::Modal.Dispatch.FunctionInvokers.{factory}{generic}({key}, {target})";
             }
 
-            if (function.IsGenerator)
-            {
-                writer.WriteLine();
-                writer.WriteLine("public override bool IsGenerator => true;");
-                writer.WriteLine();
-                writer.WriteLine($"public override {ValueTask}<byte[]> InvokeAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context) =>");
-                writer.WriteLine($"    throw new global::System.NotSupportedException({Literal($"'{function.Name}' is a generator: its items stream through InvokeStreamAsync (RemoteGenAsync on the handle).")});");
-                writer.WriteLine();
-                EmitStreamInvoke(writer, function, args, target, missingArgs);
-                writer.CloseBlock();
-                return;
-            }
-
-            writer.WriteLine();
-            // No invoker is an async method itself: it forwards the user's result to the base class's generic Serialize*
-            // helpers, so hundreds of functions do not compile hundreds of state machines.
-            writer.WriteLine($"public override {ValueTask}<byte[]> InvokeAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context)");
-            writer.OpenBlock();
-            writer.WriteLine($"var __args = {Serializer}.Deserialize<{args}?>(args, context.SerializerOptions, context.CancellationToken)");
-            writer.WriteLine($"    ?? {missingArgs};");
-
-            var arguments = string.Join(", ", function.Parameters.Select(p =>
+            var args = Parser.ArgsTypeName(model.App, function);
+            var isAsync = function.IsAsync ? "true" : "false";
+            var record = Parser.HasArgsRecord(function);
+            var values = ValueParameters(function).ToList();
+            string Argument(ParameterModel p, string container)
             {
                 if (p.IsCancellationToken)
                 {
-                    return "context.CancellationToken";
+                    return "c.CancellationToken";
                 }
 
-                return p.BatchCollection switch
+                var index = values.IndexOf(p);
+                var member = record ? Id(p.Name) : $"Item{index + 1}";
+                if (container == "a")
                 {
-                    "array" => $"new {p.BatchItemType}[] {{ __args.{Id(p.Name)} }}",
-                    "list" => $"new global::System.Collections.Generic.List<{p.BatchItemType}>(1) {{ __args.{Id(p.Name)} }}",
-                    _ => $"__args.{Id(p.Name)}",
-                };
-            }));
-            var call = $"{target}({arguments})";
-            var functionName = Literal(function.Name);
+                    return $"a.{member}";
+                }
+
+                // A [Batched] parameter: the column of this argument across the batch, as the list or array it takes.
+                var collection = p.BatchCollection == "array" ? "Array" : "List";
+                return record
+                    ? $"global::System.Linq.Enumerable.To{collection}(global::System.Linq.Enumerable.Select(b, static a => a.{member}))"
+                    : $"global::Modal.Dispatch.ModalBatch.{collection}{index + 1}(b)";
+            }
+
             var isTask = function.Shape is ResultShape.Task or ResultShape.TaskOfT or ResultShape.ValueTask or ResultShape.ValueTaskOfT;
             if (function.IsBatched)
             {
-                writer.WriteLine(isTask
-                    ? $"return SerializeFirstAsync<{BatchType(function)}, {function.ResultType}>({call}, {functionName}, context);"
-                    : $"return new {ValueTask}<byte[]>(SerializeFirst<{function.ResultType}>({call}, {functionName}, context));");
+                var batchCall = $"{target}({string.Join(", ", function.Parameters.Select(p => Argument(p, "b")))})";
+                var name = Literal(function.Name);
+                var serialized = isTask
+                    ? $"{Invoker}.SerializeBatchAsync<{BatchType(function)}, {function.ResultType}>({batchCall}, b.Count, {name}, c)"
+                    : $"new {ValueTask}<byte[][]>({Invoker}.SerializeBatch<{function.ResultType}>({batchCall}, b.Count, {name}, c))";
+                return $"new global::Modal.Dispatch.BatchInvoker<{args}>({key}, {isAsync}, static (b, c) => {serialized})";
             }
-            else if (isTask && !function.HasResult && function.Shape is ResultShape.TaskOfT or ResultShape.ValueTaskOfT)
+
+            var call = $"{target}({string.Join(", ", function.Parameters.Select(p => Argument(p, "a")))})";
+            if (function.IsGenerator)
             {
+                return $"new global::Modal.Dispatch.StreamInvoker<{args}>({key}, {isAsync}, static (a, c) => {Invoker}.SerializeStreamAsync({call}, c))";
+            }
+
+            var body = isTask && !function.HasResult && function.Shape is ResultShape.TaskOfT or ResultShape.ValueTaskOfT
                 // A web function's ASP.NET Core result has no wire form (see the parser): its task is awaited, not serialized.
-                var task = function.Shape == ResultShape.TaskOfT ? call : $"{call}.AsTask()";
-                writer.WriteLine($"return SerializeAsync((global::System.Threading.Tasks.Task){task}, context);");
-            }
-            else if (isTask)
+                ? $"{Invoker}.SerializeAsync((global::System.Threading.Tasks.Task){(function.Shape == ResultShape.TaskOfT ? call : call + ".AsTask()")}, c)"
+                : isTask
+                ? $"{Invoker}.SerializeAsync({call}, c)"
+                : function.HasResult
+                    ? $"new {ValueTask}<byte[]>({Invoker}.Serialize<{function.ResultType}>({call}, c))"
+                    : $"{{ {call}; return new {ValueTask}<byte[]>({Invoker}.Serialize(global::MessagePack.Nil.Default, c)); }}";
+            return $"new global::Modal.Dispatch.UnaryInvoker<{args}>({key}, {isAsync}, static (a, c) => {body})";
+        }
+
+        private const string Invoker = "global::Modal.Dispatch.FunctionInvoker";
+
+        /// <summary>
+        /// The <c>FunctionInvokers</c> factory that takes the function's method group, or null when none fits: past
+        /// <see cref="Parser.MaxArity"/> parameters, [Batched], or a CancellationToken anywhere but last (or on a
+        /// synchronous method).
+        /// </summary>
+        private static string? FactoryName(FunctionModel function)
+        {
+            var parameters = function.Parameters;
+            var tokens = parameters.Count(p => p.IsCancellationToken);
+            // A web function's ASP.NET Core result (HasResult false on a value-returning shape) is not serialized, which
+            // no factory knows; neither does one take a batch, a record, or a token anywhere but last.
+            var unserializedResult = !function.HasResult && function.Shape is ResultShape.Value or ResultShape.TaskOfT or ResultShape.ValueTaskOfT;
+            if (unserializedResult || function.IsBatched || Parser.HasArgsRecord(function) || tokens > 1 || (tokens == 1 && !parameters[parameters.Count - 1].IsCancellationToken))
             {
-                writer.WriteLine($"return SerializeAsync({call}, context);");
-            }
-            else if (function.HasResult)
-            {
-                writer.WriteLine($"return new {ValueTask}<byte[]>(Serialize<{function.ResultType}>({call}, context));");
-            }
-            else
-            {
-                writer.WriteLine($"{call};");
-                writer.WriteLine($"return new {ValueTask}<byte[]>(Serialize(global::MessagePack.Nil.Default, context));");
+                return null;
             }
 
-            writer.CloseBlock();
-            if (function.IsBatched)
+            var (name, takesToken) = function.Shape switch
             {
-                writer.WriteLine();
-                EmitBatchInvoke(writer, function, args, target, missingArgs, isTask);
-            }
-
-            writer.CloseBlock();
+                ResultShape.Value => ("Sync", false),
+                ResultShape.Void => ("SyncVoid", false),
+                ResultShape.Enumerable => ("Generator", false),
+                ResultShape.Task => ("TaskVoid", true),
+                ResultShape.TaskOfT => ("TaskResult", true),
+                ResultShape.ValueTask => ("ValueTaskVoid", true),
+                ResultShape.ValueTaskOfT => ("ValueTaskResult", true),
+                _ => ("AsyncGenerator", true),
+            };
+            return tokens == 0 || takesToken ? name : null;
         }
 
         /// <summary>The collection a [Batched] function returns its results in.</summary>
         private static string BatchType(FunctionModel function) => function.BatchResultCollection == "array"
             ? $"{function.ResultType}[]"
             : $"global::System.Collections.Generic.List<{function.ResultType}>";
-
-        /// <summary>Deserializes every input of a batch, builds the lists the function takes, and serializes its list back per input.</summary>
-        private static void EmitBatchInvoke(SourceWriter writer, FunctionModel function, string args, string target, string missingArgs, bool isTask)
-        {
-            var values = function.Parameters.Where(p => !p.IsCancellationToken).ToList();
-            writer.WriteLine($"public override {ValueTask}<byte[][]> InvokeBatchAsync(global::System.Collections.Generic.IReadOnlyList<global::System.ReadOnlyMemory<byte>> args, global::Modal.Dispatch.InvocationContext context)");
-            writer.OpenBlock();
-            writer.WriteLine("var __count = args.Count;");
-            foreach (var p in values)
-            {
-                writer.WriteLine(p.BatchCollection == "array"
-                    ? $"var __{p.Name} = new {p.BatchItemType}[__count];"
-                    : $"var __{p.Name} = new global::System.Collections.Generic.List<{p.BatchItemType}>(__count);");
-            }
-
-            writer.WriteLine("for (var __i = 0; __i < __count; __i++)");
-            writer.OpenBlock();
-            writer.WriteLine($"var __args = {Serializer}.Deserialize<{args}?>(args[__i], context.SerializerOptions, context.CancellationToken)");
-            writer.WriteLine($"    ?? {missingArgs};");
-            foreach (var p in values)
-            {
-                writer.WriteLine(p.BatchCollection == "array"
-                    ? $"__{p.Name}[__i] = __args.{Id(p.Name)};"
-                    : $"__{p.Name}.Add(__args.{Id(p.Name)});");
-            }
-
-            writer.CloseBlock();
-            writer.WriteLine();
-            var arguments = string.Join(", ", function.Parameters.Select(p => p.IsCancellationToken ? "context.CancellationToken" : $"__{p.Name}"));
-            var call = $"{target}({arguments})";
-            writer.WriteLine(isTask
-                ? $"return SerializeBatchAsync<{BatchType(function)}, {function.ResultType}>({call}, __count, {Literal(function.Name)}, context);"
-                : $"return new {ValueTask}<byte[][]>(SerializeBatch<{function.ResultType}>({call}, __count, {Literal(function.Name)}, context));");
-            writer.CloseBlock();
-        }
-
-        /// <summary>Runs a generator and serializes each item as it is yielded; the caller's pace drives the user's code.</summary>
-        private static void EmitStreamInvoke(SourceWriter writer, FunctionModel function, string args, string target, string missingArgs)
-        {
-            writer.WriteLine($"public override {IAsyncEnumerable}<byte[]> InvokeStreamAsync(global::System.ReadOnlyMemory<byte> args, global::Modal.Dispatch.InvocationContext context)");
-            writer.OpenBlock();
-            writer.WriteLine($"var __args = {Serializer}.Deserialize<{args}?>(args, context.SerializerOptions, context.CancellationToken)");
-            writer.WriteLine($"    ?? {missingArgs};");
-            var arguments = string.Join(", ", function.Parameters.Select(p => p.IsCancellationToken ? "context.CancellationToken" : $"__args.{Id(p.Name)}"));
-            writer.WriteLine($"return SerializeStreamAsync({target}({arguments}), context);");
-            writer.CloseBlock();
-        }
 
         /// <summary>The manifest (schema version 1, camelCase, absent settings left out); docs/manifest.md describes each field.</summary>
         internal static string ManifestJson(GenerationModel model)

@@ -32,7 +32,11 @@ public sealed partial class ModalGenerator
         public static IEnumerable<(string HintName, string Text)> EmitAll(GenerationModel model)
         {
             var prefix = model.App.ClassName;
-            yield return ($"{prefix}.ModalArgs.g.cs", EmitArgs(model));
+            if (EmitArgs(model) is { } args)
+            {
+                yield return ($"{prefix}.ModalArgs.g.cs", args);
+            }
+
             yield return ($"{prefix}.Functions.g.cs", EmitHandles(model));
             yield return ($"{prefix}.ModalFormatterResolver.g.cs", EmitFormatters(model));
             yield return ($"{prefix}.ModalRegistry.g.cs", EmitRegistry(model));

@@ -45,7 +45,9 @@ public sealed partial class ModalGenerator
                     continue;
                 }
 
-                chosen.Add(function);
+                chosen.Add(function.Settings.Image is null && app.Image is not null
+                    ? function with { Settings = function.Settings with { Image = app.Image } }
+                    : function);
             }
 
             var chosenClasses = new List<ClsModel>();
@@ -83,7 +85,7 @@ public sealed partial class ModalGenerator
             var types = new Dictionary<string, SerializableTypeModel>();
             foreach (var function in chosen)
             {
-                var record = ArgsRecordType(app, function);
+                var record = ArgsType(app, function);
                 types[record.TypeName] = record;
                 foreach (var type in function.Types)
                 {
@@ -100,7 +102,7 @@ public sealed partial class ModalGenerator
                 types[parameters.TypeName] = parameters;
                 foreach (var method in cls.Methods)
                 {
-                    var record = ArgsRecordType(app, method);
+                    var record = ArgsType(app, method);
                     types[record.TypeName] = record;
                 }
 
@@ -118,9 +120,32 @@ public sealed partial class ModalGenerator
             return new ParseResult<GenerationModel>(model, diagnostics.ToEquatableArray());
         }
 
-        /// <summary>The argument record of a function, named <c>{App}.ModalArgs.{Function}Args</c>.</summary>
-        internal static string ArgsRecordName(AppModel app, FunctionModel function) =>
-            $"{app.FullyQualifiedName}.ModalArgs.{function.Identifier}Args";
+        /// <summary>
+        /// The most parameters (besides CancellationTokens) whose arguments travel in the runtime's
+        /// <c>ModalArgs&lt;T1, ...&gt;</c>, with the arity bases of handles and the invoker factories; keep it equal to
+        /// <c>Modal.Dispatch.FunctionInvokers.MaxArity</c>. Past it a function gets a generated record, formatter and map verbs.
+        /// </summary>
+        internal const int MaxArity = 4;
+
+        /// <summary>Whether the function's arguments travel in a generated record (it has more than <see cref="MaxArity"/> parameters).</summary>
+        internal static bool HasArgsRecord(FunctionModel function) =>
+            function.Parameters.Count(p => !p.IsCancellationToken) > MaxArity;
+
+        /// <summary>
+        /// The argument container of a function: <c>global::Modal.Dispatch.ModalArgs&lt;...&gt;</c> of the types callers pass,
+        /// or past <see cref="MaxArity"/> parameters the generated record <c>{App}.ModalArgs.{Function}Args</c>. Both are an
+        /// array of the arguments in parameter order on the wire.
+        /// </summary>
+        internal static string ArgsTypeName(AppModel app, FunctionModel function)
+        {
+            if (HasArgsRecord(function))
+            {
+                return $"{app.FullyQualifiedName}.ModalArgs.{function.Identifier}Args";
+            }
+
+            var types = function.Parameters.Where(p => !p.IsCancellationToken).Select(p => p.CallerType).ToList();
+            return types.Count == 0 ? "global::Modal.Dispatch.ModalArgs" : $"global::Modal.Dispatch.ModalArgs<{string.Join(", ", types)}>";
+        }
 
         /// <summary>The parameter record of a class, named <c>{App}.ModalArgs.{Class}Params</c>: what keys its pools.</summary>
         internal static string ClassParamsRecordName(AppModel app, ClsModel cls) =>
@@ -134,13 +159,21 @@ public sealed partial class ModalGenerator
             return new SerializableTypeModel(ClassParamsRecordName(app, cls), null, cls.Identifier + "Params", false, members, members.Count);
         }
 
-        private static SerializableTypeModel ArgsRecordType(AppModel app, FunctionModel function)
+        /// <summary>The resolver entry of a function's argument container: the runtime's formatter of its ModalArgs, or a generated one for its record.</summary>
+        private static SerializableTypeModel ArgsType(AppModel app, FunctionModel function)
         {
+            var name = ArgsTypeName(app, function);
+            if (!HasArgsRecord(function))
+            {
+                var formatter = "global::Modal.Dispatch.ModalArgsFormatter" + name.Substring("global::Modal.Dispatch.ModalArgs".Length);
+                return new SerializableTypeModel(name, $"new {formatter}()", null, false, EquatableArray<MemberModel>.Empty, 0);
+            }
+
             var members = function.Parameters
                 .Where(p => !p.IsCancellationToken)
                 .Select((p, i) => new MemberModel(TypeNames.EscapeIdentifier(p.Name), p.CallerType, i))
                 .ToEquatableArray();
-            return new SerializableTypeModel(ArgsRecordName(app, function), null, function.Identifier + "Args", false, members, members.Count);
+            return new SerializableTypeModel(name, null, function.Identifier + "Args", false, members, members.Count);
         }
 
         private static EquatableArray<SerializableTypeModel> UniqueFormatterNames(IEnumerable<SerializableTypeModel> types)

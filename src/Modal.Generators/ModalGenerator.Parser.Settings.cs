@@ -64,7 +64,8 @@ public sealed partial class ModalGenerator
             var schedule = ParseSchedule(method, functionName, location);
             var web = ParseWeb(method, functionName, location);
 
-            var imageMember = NamedString(function, "Image") ?? (app is null ? null : NamedString(app, "Image"));
+            // Only the function's own image: the app's default is read once with the app and applied by BuildGeneration.
+            var imageMember = NamedString(function, "Image");
             var imageHost = method as INamedTypeSymbol ?? method.ContainingType;
             var image = imageMember is null || !readImage ? null : ParseImage(imageHost, imageMember, location, cancellationToken);
 

@@ -81,7 +81,19 @@ public sealed partial class ModalGenerator
 
             var name = (string)attribute.ConstructorArguments[0].Value!;
             var ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
-            return new AppModel(name, ns, type.Name, TypeNames.Annotated(type), location);
+
+            // The default image of every function: read (and its recipe bound) once per app, not once per function.
+            ImageModel? image = null;
+            if (NamedString(attribute, "Image") is { } imageMember)
+            {
+                image = ParseImage(type, imageMember, location, cancellationToken);
+                if (image is null)
+                {
+                    return null;
+                }
+            }
+
+            return new AppModel(name, ns, type.Name, TypeNames.Annotated(type), location, image);
         }
 
         /// <summary>Why an [App] class cannot hold generated members (the second argument of MODAL002), or null.</summary>

@@ -12,7 +12,7 @@ public sealed class BaselineTests
 
         Assert.Empty(GeneratorHarness.Problems(result, output));
         Assert.Equal(
-            ["Hello.Functions.g.cs", "Hello.ModalArgs.g.cs", "Hello.ModalFormatterResolver.g.cs", "Hello.ModalProgram.g.cs", "Hello.ModalRegistry.g.cs"],
+            ["Hello.Functions.g.cs", "Hello.ModalFormatterResolver.g.cs", "Hello.ModalProgram.g.cs", "Hello.ModalRegistry.g.cs"],
             result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         foreach (var source in result.GeneratedSources)
         {

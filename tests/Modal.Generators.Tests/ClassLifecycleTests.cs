@@ -27,11 +27,11 @@ public sealed class ClassLifecycleTests
         Assert.True(lifecycle.TryGetMethod("Predict", out var predict));
         Assert.False(predict.IsAsync);
         var context = new InvocationContext("in-1", "fc-1", 0, Options, CancellationToken.None) { Instance = model };
-        var result = await predict.InvokeAsync(MessagePackSerializer.Serialize(new RoundTripApp.ModalArgs.RoundTripModel_PredictArgs(5), Options), context);
+        var result = await predict.InvokeAsync(MessagePackSerializer.Serialize(new ModalArgs<int>(5), Options), context);
         Assert.Equal(15, MessagePackSerializer.Deserialize<int>(result, Options));
 
         Assert.True(lifecycle.TryGetMethod("DescribeAsync", out var describe));
-        var described = await describe.InvokeAsync(MessagePackSerializer.Serialize(new RoundTripApp.ModalArgs.RoundTripModel_DescribeAsyncArgs(), Options), context);
+        var described = await describe.InvokeAsync(MessagePackSerializer.Serialize(ModalArgs.Empty, Options), context);
         Assert.Equal("v2:3:Green", MessagePackSerializer.Deserialize<string>(described, Options));
         Assert.False(lifecycle.TryGetMethod("Missing", out _));
 

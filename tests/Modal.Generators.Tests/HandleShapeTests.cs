@@ -3,8 +3,9 @@ using Modal.Generators.Tests.Verifiers;
 namespace Modal.Generators.Tests;
 
 /// <summary>
-/// Shapes the baselines do not cover: handles forward their map verbs to the base class's Zip/Star helpers up to their
-/// arity and write their own iterators past it; invokers forward every result shape to the base class's Serialize helpers.
+/// Shapes the baselines do not cover: handles up to the runtime's arity inherit their map verbs from its FunctionHandle
+/// bases and write their own iterators past it; invokers hand common shapes' method groups to the runtime's factories and
+/// forward every other shape to its Serialize helpers, never as async methods of their own.
 /// </summary>
 public sealed class HandleShapeTests
 {
@@ -39,29 +40,62 @@ public sealed class HandleShapeTests
     }
 
     [Fact]
-    public void OnlyHandlesPastTheHelpersArityWriteTheirOwnIterators()
+    public void OnlyHandlesPastTheRuntimesArityWriteTheirOwnMapVerbs()
     {
         var (result, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Shapes));
         var functions = result.GeneratedSources.Single(s => s.HintName == "Shapes.Functions.g.cs").SourceText.ToString();
         var four = functions[functions.IndexOf("class FourHandle", StringComparison.Ordinal)..functions.IndexOf("class FiveHandle", StringComparison.Ordinal)];
-        var five = functions[functions.IndexOf("class FiveHandle", StringComparison.Ordinal)..];
+        var five = functions[functions.IndexOf("class FiveHandle", StringComparison.Ordinal)..functions.IndexOf("class ForgetHandle", StringComparison.Ordinal)];
+        var args = result.GeneratedSources.Single(s => s.HintName == "Shapes.ModalArgs.g.cs").SourceText.ToString();
 
-        Assert.Contains("Zip(a, b, c, d, NewArgs)", four, StringComparison.Ordinal);
-        Assert.Contains("Star(inputs, NewArgs)", four, StringComparison.Ordinal);
-        Assert.DoesNotContain("yield return", four, StringComparison.Ordinal);
+        Assert.Contains(": global::Modal.FunctionHandle<int, string, double, long, int>", four, StringComparison.Ordinal);
+        Assert.Contains("RemoteCoreAsync(a, b, c, d, cancellationToken)", four, StringComparison.Ordinal);
+        Assert.DoesNotContain("MapAsync", four, StringComparison.Ordinal);
+        Assert.Contains(": global::Modal.FunctionHandleBase<global::Samples.Shapes.ModalArgs.FiveArgs, int>", five, StringComparison.Ordinal);
         Assert.Contains("ZipInputs(a, b, c, d, e)", five, StringComparison.Ordinal);
         Assert.Contains("StarInputs(inputs)", five, StringComparison.Ordinal);
+        Assert.Contains("class FiveArgs", args, StringComparison.Ordinal);
+        Assert.DoesNotContain("class FourArgs", args, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void NoInvokerIsAnAsyncMethod()
+    public void InvokersAreTableEntriesNotAsyncMethods()
     {
         var (result, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Shapes));
         var registry = result.GeneratedSources.Single(s => s.HintName == "Shapes.ModalRegistry.g.cs").SourceText.ToString();
 
         Assert.DoesNotContain(" async ", registry, StringComparison.Ordinal);
-        Assert.Contains("SerializeBatch<int>(", registry, StringComparison.Ordinal);
-        Assert.Contains("SerializeBatchAsync<global::System.Collections.Generic.List<string>, string>(", registry, StringComparison.Ordinal);
-        Assert.Contains("SerializeStreamAsync(", registry, StringComparison.Ordinal);
+        Assert.DoesNotContain("Invoker : ", registry, StringComparison.Ordinal);
+        Assert.Contains("FunctionInvokers.Sync<int, string, double, long, int>(\"Samples.Shapes.Four\", global::Samples.Shapes.Four)", registry, StringComparison.Ordinal);
+        Assert.Contains("FunctionInvokers.TaskVoid<string>(\"Samples.Shapes.Forget\", global::Samples.Shapes.Forget)", registry, StringComparison.Ordinal);
+        Assert.Contains("FunctionInvokers.ValueTaskResult<long, long>(", registry, StringComparison.Ordinal);
+        Assert.Contains("FunctionInvokers.ValueTaskVoid(", registry, StringComparison.Ordinal);
+        Assert.Contains("FunctionInvokers.Generator<int, int>(", registry, StringComparison.Ordinal);
+        Assert.Contains("new global::Modal.Dispatch.UnaryInvoker<global::Samples.Shapes.ModalArgs.FiveArgs>(", registry, StringComparison.Ordinal);
+        Assert.Contains("SerializeBatch<int>(global::Samples.Shapes.Double(global::Modal.Dispatch.ModalBatch.Array1(b))", registry, StringComparison.Ordinal);
+        Assert.Contains("SerializeBatchAsync<global::System.Collections.Generic.List<string>, string>(global::Samples.Shapes.Upper(global::Modal.Dispatch.ModalBatch.List1(b))", registry, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheGeneratorAndTheRuntimeAgreeOnTheArityOfModalArgs()
+    {
+        Assert.Equal(Modal.Dispatch.FunctionInvokers.MaxArity, ModalGenerator.Parser.MaxArity);
+    }
+
+    [Fact]
+    public void ModalArgsAreAnArrayOfTheArgumentsThatToleratesOlderAndNewerCallers()
+    {
+        var options = MessagePack.MessagePackSerializerOptions.Standard.WithResolver(MessagePack.Resolvers.CompositeResolver.Create(
+            [new Modal.Dispatch.ModalArgsFormatter(), new Modal.Dispatch.ModalArgsFormatter<int>(), new Modal.Dispatch.ModalArgsFormatter<int, string>(), new Modal.Dispatch.ModalArgsFormatter<int, string, double>()],
+            [MessagePack.Resolvers.StandardResolver.Instance]));
+        var bytes = MessagePack.MessagePackSerializer.Serialize(new Modal.Dispatch.ModalArgs<int, string>(7, "x"), options);
+        Assert.Equal(MessagePack.MessagePackSerializer.Serialize((7, "x"), options), bytes);
+
+        // A newer caller sends one more argument, an older one fewer: the extra is skipped, the missing one is default.
+        var newer = MessagePack.MessagePackSerializer.Deserialize<Modal.Dispatch.ModalArgs<int>>(bytes, options);
+        Assert.Equal(7, newer.Item1);
+        var older = MessagePack.MessagePackSerializer.Deserialize<Modal.Dispatch.ModalArgs<int, string, double>>(bytes, options);
+        Assert.Equal((7, "x", 0.0), (older.Item1, older.Item2, older.Item3));
+        Assert.NotNull(MessagePack.MessagePackSerializer.Deserialize<Modal.Dispatch.ModalArgs>(bytes, options));
     }
 }

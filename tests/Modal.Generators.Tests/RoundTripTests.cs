@@ -1,7 +1,6 @@
 using MessagePack;
 using Modal.Dispatch;
 using Modal.Generators.Tests.RoundTrip;
-using Args = Modal.Generators.Tests.RoundTrip.RoundTripApp.ModalArgs;
 
 namespace Modal.Generators.Tests;
 
@@ -98,43 +97,43 @@ public sealed class RoundTripTests
     [Fact]
     public async Task InvokersCallTheUserMethods()
     {
-        Assert.Equal(49, await Invoke<Args.SquareArgs, int>("Square", new(7)));
-        Assert.Equal("a+b", await Invoke<Args.ConcatArgs, string>("Concat", new("a", "b", "+")));
-        Assert.Equal(new byte[] { 3, 2, 1 }, await Invoke<Args.BytesArgs, byte[]>("Bytes", new([1, 2, 3])));
-        Assert.Equal(Color.Green, await Invoke<Args.PaintArgs, Color>("Paint", new(Color.Red, Color.Green)));
-        Assert.Null(await Invoke<Args.MaybeDoubleArgs, int?>("MaybeDouble", new(null)));
-        Assert.Equal(8, await Invoke<Args.MaybeDoubleArgs, int?>("MaybeDouble", new(4)));
-        Assert.Equal((5, "xc"), await Invoke<Args.DescribeArgs, (int, string)>("Describe", new((2, "x"), (3, 4L, "c"))));
-        Assert.Equal(new[] { 3, 2, 1, 4 }, await Invoke<Args.ReverseArgs, int[]>("Reverse", new([1, 2, 3], new int[2, 2])));
-        Assert.Equal(["A", "B", "NULL", "1.5"], await Invoke<Args.UpperArgs, List<string>>("Upper", new(["a"], ["b", null], [1.0, 0.5])));
-        var counts = await Invoke<Args.CountsArgs, Dictionary<string, int>>("Counts", new(new() { ["a"] = 1 }, new Dictionary<int, string> { [2] = "b" }, new Dictionary<string, List<Point>> { ["c"] = [new Point(0, 0)] }));
+        Assert.Equal(49, await Invoke<ModalArgs<int>, int>("Square", new(7)));
+        Assert.Equal("a+b", await Invoke<ModalArgs<string, string, string>, string>("Concat", new("a", "b", "+")));
+        Assert.Equal(new byte[] { 3, 2, 1 }, await Invoke<ModalArgs<byte[]>, byte[]>("Bytes", new([1, 2, 3])));
+        Assert.Equal(Color.Green, await Invoke<ModalArgs<Color, Color?>, Color>("Paint", new(Color.Red, Color.Green)));
+        Assert.Null(await Invoke<ModalArgs<int?>, int?>("MaybeDouble", new(null)));
+        Assert.Equal(8, await Invoke<ModalArgs<int?>, int?>("MaybeDouble", new(4)));
+        Assert.Equal((5, "xc"), await Invoke<ModalArgs<(int, string), (int A, long B, string C)?>, (int, string)>("Describe", new((2, "x"), (3, 4L, "c"))));
+        Assert.Equal(new[] { 3, 2, 1, 4 }, await Invoke<ModalArgs<int[], int[,]>, int[]>("Reverse", new([1, 2, 3], new int[2, 2])));
+        Assert.Equal(["A", "B", "NULL", "1.5"], await Invoke<ModalArgs<List<string>, IList<string?>, IReadOnlyList<double>>, List<string>>("Upper", new(["a"], ["b", null], [1.0, 0.5])));
+        var counts = await Invoke<ModalArgs<Dictionary<string, int>, IDictionary<int, string>, IReadOnlyDictionary<string, List<Point>>>, Dictionary<string, int>>("Counts", new(new() { ["a"] = 1 }, new Dictionary<int, string> { [2] = "b" }, new Dictionary<string, List<Point>> { ["c"] = [new Point(0, 0)] }));
         Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["b"] = 2, ["c"] = 1 }, counts);
-        Assert.True(SampleCustomer.Equivalent(await Invoke<Args.EchoArgs, Customer>("Echo", new(SampleCustomer))));
-        Assert.Equal(7, (await Invoke<Args.ChainArgs, Node>("Chain", new(new Node { Value = 7 }))).Value);
+        Assert.True(SampleCustomer.Equivalent(await Invoke<ModalArgs<Customer>, Customer>("Echo", new(SampleCustomer))));
+        Assert.Equal(7, (await Invoke<ModalArgs<Node>, Node>("Chain", new(new Node { Value = 7 }))).Value);
     }
 
     [Fact]
     public async Task AsyncInvokersAwaitAndPassTheCancellationToken()
     {
         var order = new Order("o-1", [new OrderLine("a", 2, 1.5m), new OrderLine("b", 1, 4m)], 0);
-        var processed = await Invoke<Args.ProcessAsyncArgs, Order>("ProcessAsync", new(order));
+        var processed = await Invoke<ModalArgs<Order>, Order>("ProcessAsync", new(order));
         Assert.Equal(7m, processed.Total);
         Assert.Equal("o-1", processed.Id);
 
         var stamp = new Stamp(DateTimeOffset.UnixEpoch, TimeSpan.Zero, 'a', 1);
-        Assert.Equal(stamp, await Invoke<Args.StampAsyncArgs, Stamp>("StampAsync", new(stamp)));
+        Assert.Equal(stamp, await Invoke<ModalArgs<Stamp>, Stamp>("StampAsync", new(stamp)));
 
-        Assert.Equal(Nil.Default, await Invoke<Args.WaitAsyncArgs, Nil>("WaitAsync", new(1)));
+        Assert.Equal(Nil.Default, await Invoke<ModalArgs<int>, Nil>("WaitAsync", new(1)));
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Invoke<Args.WaitAsyncArgs, Nil>("WaitAsync", new(10_000), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Invoke<ModalArgs<int>, Nil>("WaitAsync", new(10_000), cancelled.Token));
     }
 
     [Fact]
     public async Task VoidGeneratorAndBatchedFunctionsHaveResults()
     {
         var before = Volatile.Read(ref RoundTripApp.Pings);
-        Assert.Equal(Nil.Default, await Invoke<Args.PingArgs, Nil>("Ping", new()));
+        Assert.Equal(Nil.Default, await Invoke<ModalArgs, Nil>("Ping", ModalArgs.Empty));
         Assert.Equal(before + 1, Volatile.Read(ref RoundTripApp.Pings));
 
         // A generator streams: each item is serialized as it is yielded.
@@ -142,20 +141,20 @@ public sealed class RoundTripTests
         Assert.True(generator.IsGenerator);
         var context = new InvocationContext("in-test", "fc-test", 0, Options, CancellationToken.None);
         var items = new List<int>();
-        await foreach (var item in generator.InvokeStreamAsync(MessagePackSerializer.Serialize(new Args.CountToArgs(3), Options), context))
+        await foreach (var item in generator.InvokeStreamAsync(MessagePackSerializer.Serialize(new ModalArgs<int>(3), Options), context))
         {
             items.Add(MessagePackSerializer.Deserialize<int>(item, Options));
         }
 
         Assert.Equal([1, 2, 3], items);
-        await Assert.ThrowsAsync<NotSupportedException>(() => generator.InvokeAsync(MessagePackSerializer.Serialize(new Args.CountToArgs(3), Options), context).AsTask());
+        await Assert.ThrowsAsync<NotSupportedException>(() => generator.InvokeAsync(MessagePackSerializer.Serialize(new ModalArgs<int>(3), Options), context).AsTask());
 
         // A batched function takes lists; its invoker runs one input as a batch of one, or a whole batch at once.
-        Assert.Equal(11, await Invoke<Args.DoubleArgs, int>("Double", new(5, 1)));
+        Assert.Equal(11, await Invoke<ModalArgs<int, int>, int>("Double", new(5, 1)));
         Assert.True(RoundTripApp.ModalRegistry.Instance.TryGetInvoker(KeyPrefix + "Double", out var batched));
         Assert.True(batched.IsBatched);
         var batch = await batched.InvokeBatchAsync(
-            [MessagePackSerializer.Serialize(new Args.DoubleArgs(1, 0), Options), MessagePackSerializer.Serialize(new Args.DoubleArgs(2, 10), Options)],
+            [MessagePackSerializer.Serialize(new ModalArgs<int, int>(1, 0), Options), MessagePackSerializer.Serialize(new ModalArgs<int, int>(2, 10), Options)],
             context);
         Assert.Equal([2, 14], batch.Select(b => MessagePackSerializer.Deserialize<int>(b, Options)));
     }
@@ -163,7 +162,7 @@ public sealed class RoundTripTests
     [Fact]
     public async Task UserExceptionsPropagateUnchanged()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Invoke<Args.FailArgs, Nil>("fail-loudly", new("boom")));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Invoke<ModalArgs<string>, Nil>("fail-loudly", new("boom")));
         Assert.Equal("boom", error.Message);
     }
 

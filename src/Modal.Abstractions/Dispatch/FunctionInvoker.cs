@@ -5,11 +5,11 @@ using MessagePack;
 namespace Modal.Dispatch;
 
 /// <summary>
-/// Runs one function for serialized arguments and returns serialized results. The generator emits one subclass per
-/// function (and per method of a [Cls] class); its body deserializes the arguments, calls the user method directly, and
-/// serializes the result. Which of the three entry points applies depends on the function's shape:
-/// <see cref="InvokeAsync"/> for ordinary functions, <see cref="InvokeBatchAsync"/> for [Batched] ones and
-/// <see cref="InvokeStreamAsync"/> for generators.
+/// Runs one function for serialized arguments and returns serialized results. Which of the three entry points applies
+/// depends on the function's shape: <see cref="InvokeAsync"/> for ordinary functions (<see cref="UnaryInvoker{TArgs}"/>),
+/// <see cref="InvokeBatchAsync"/> for [Batched] ones (<see cref="BatchInvoker{TArgs}"/>) and <see cref="InvokeStreamAsync"/>
+/// for generators (<see cref="StreamInvoker{TArgs}"/>). The generated registry creates one per function with a direct call
+/// of the user method; the static helpers here serialize what that call returns.
 /// </summary>
 public abstract class FunctionInvoker
 {
@@ -48,29 +48,39 @@ public abstract class FunctionInvoker
     public virtual IAsyncEnumerable<byte[]> InvokeStreamAsync(ReadOnlyMemory<byte> args, InvocationContext context) =>
         throw new NotSupportedException($"Function '{EntryKey}' is not a generator; run it with InvokeAsync.");
 
-    // Generated invokers forward to these generic helpers rather than each being an async method: a large app has hundreds
-    // of invokers, and one state machine per invoker was most of what the generated code cost to compile.
+    /// <summary>
+    /// Reads an input's argument container. A missing one (nil) is a malformed input, not a call with default arguments.
+    /// </summary>
+    protected TArgs ReadArgs<TArgs>(ReadOnlyMemory<byte> args, InvocationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return MessagePackSerializer.Deserialize<TArgs>(args, context.SerializerOptions, context.CancellationToken)
+            ?? throw new InvalidOperationException($"The input of '{EntryKey}' carried no arguments; it must be a serialized array of the function's arguments.");
+    }
+
+    // The generated calls forward to these generic helpers rather than each being an async lambda: a large app has hundreds
+    // of functions, and one state machine per function was most of what the generated code cost to compile.
 
     /// <summary>Serializes a result (or <c>MessagePack.Nil</c> for a function that returns nothing).</summary>
-    protected static byte[] Serialize<T>(T value, InvocationContext context)
+    public static byte[] Serialize<T>(T value, InvocationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         return MessagePackSerializer.Serialize(value, context.SerializerOptions, context.CancellationToken);
     }
 
     /// <summary>Awaits the user's task and serializes its result.</summary>
-    protected static async ValueTask<byte[]> SerializeAsync<T>(Task<T> task, InvocationContext context)
+    public static async ValueTask<byte[]> SerializeAsync<T>(Task<T> task, InvocationContext context)
     {
         ArgumentNullException.ThrowIfNull(task);
         return Serialize(await task.ConfigureAwait(false), context);
     }
 
     /// <summary>Awaits the user's task and serializes its result.</summary>
-    protected static async ValueTask<byte[]> SerializeAsync<T>(ValueTask<T> task, InvocationContext context) =>
+    public static async ValueTask<byte[]> SerializeAsync<T>(ValueTask<T> task, InvocationContext context) =>
         Serialize(await task.ConfigureAwait(false), context);
 
     /// <summary>Awaits the user's task; the result is <c>MessagePack.Nil</c>.</summary>
-    protected static async ValueTask<byte[]> SerializeAsync(Task task, InvocationContext context)
+    public static async ValueTask<byte[]> SerializeAsync(Task task, InvocationContext context)
     {
         ArgumentNullException.ThrowIfNull(task);
         await task.ConfigureAwait(false);
@@ -78,14 +88,14 @@ public abstract class FunctionInvoker
     }
 
     /// <summary>Awaits the user's task; the result is <c>MessagePack.Nil</c>.</summary>
-    protected static async ValueTask<byte[]> SerializeAsync(ValueTask task, InvocationContext context)
+    public static async ValueTask<byte[]> SerializeAsync(ValueTask task, InvocationContext context)
     {
         await task.ConfigureAwait(false);
         return Serialize(Nil.Default, context);
     }
 
     /// <summary>Serializes a generator's items as the caller pulls them, stopping when the input is cancelled.</summary>
-    protected static async IAsyncEnumerable<byte[]> SerializeStreamAsync<T>(IAsyncEnumerable<T> items, InvocationContext context)
+    public static async IAsyncEnumerable<byte[]> SerializeStreamAsync<T>(IAsyncEnumerable<T> items, InvocationContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
@@ -100,7 +110,7 @@ public abstract class FunctionInvoker
     /// Serializes a synchronous generator's items; it runs on the worker's thread for this input, between the awaits of
     /// the caller.
     /// </summary>
-    protected static async IAsyncEnumerable<byte[]> SerializeStreamAsync<T>(IEnumerable<T> items, InvocationContext context)
+    public static async IAsyncEnumerable<byte[]> SerializeStreamAsync<T>(IEnumerable<T> items, InvocationContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
@@ -112,28 +122,8 @@ public abstract class FunctionInvoker
         }
     }
 
-    /// <summary>Checks a [Batched] function's one-input batch and serializes its one result.</summary>
-    protected static byte[] SerializeFirst<T>(IReadOnlyList<T>? batch, string functionName, InvocationContext context)
-    {
-        CheckBatch(batch, 1, functionName);
-        return Serialize(batch[0], context);
-    }
-
-    /// <summary>Awaits a [Batched] function's one-input batch and serializes its one result.</summary>
-    protected static async ValueTask<byte[]> SerializeFirstAsync<TBatch, T>(Task<TBatch> task, string functionName, InvocationContext context)
-        where TBatch : IReadOnlyList<T>?
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        return SerializeFirst<T>(await task.ConfigureAwait(false), functionName, context);
-    }
-
-    /// <summary>Awaits a [Batched] function's one-input batch and serializes its one result.</summary>
-    protected static async ValueTask<byte[]> SerializeFirstAsync<TBatch, T>(ValueTask<TBatch> task, string functionName, InvocationContext context)
-        where TBatch : IReadOnlyList<T>? =>
-        SerializeFirst<T>(await task.ConfigureAwait(false), functionName, context);
-
     /// <summary>Checks that a [Batched] function returned one result per input and serializes each, in input order.</summary>
-    protected static byte[][] SerializeBatch<T>(IReadOnlyList<T>? batch, int count, string functionName, InvocationContext context)
+    public static byte[][] SerializeBatch<T>(IReadOnlyList<T>? batch, int count, string functionName, InvocationContext context)
     {
         CheckBatch(batch, count, functionName);
         var results = new byte[count][];
@@ -146,7 +136,7 @@ public abstract class FunctionInvoker
     }
 
     /// <summary>Awaits a [Batched] function's batch, checks it holds one result per input and serializes each.</summary>
-    protected static async ValueTask<byte[][]> SerializeBatchAsync<TBatch, T>(Task<TBatch> task, int count, string functionName, InvocationContext context)
+    public static async ValueTask<byte[][]> SerializeBatchAsync<TBatch, T>(Task<TBatch> task, int count, string functionName, InvocationContext context)
         where TBatch : IReadOnlyList<T>?
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -154,7 +144,7 @@ public abstract class FunctionInvoker
     }
 
     /// <summary>Awaits a [Batched] function's batch, checks it holds one result per input and serializes each.</summary>
-    protected static async ValueTask<byte[][]> SerializeBatchAsync<TBatch, T>(ValueTask<TBatch> task, int count, string functionName, InvocationContext context)
+    public static async ValueTask<byte[][]> SerializeBatchAsync<TBatch, T>(ValueTask<TBatch> task, int count, string functionName, InvocationContext context)
         where TBatch : IReadOnlyList<T>? =>
         SerializeBatch<T>(await task.ConfigureAwait(false), count, functionName, context);
 

@@ -7,9 +7,11 @@ namespace Modal.Generators.Model;
 /// <param name="Namespace">The class's namespace, empty for the global namespace.</param>
 /// <param name="ClassName">The class's simple name.</param>
 /// <param name="FullyQualifiedName">The class as <c>global::Ns.Hello</c>.</param>
+/// <param name="Image">The app's default image (<c>[App(Image = ...)]</c>), read once here rather than once per function.</param>
 internal sealed record AppModel(
     string Name,
     string Namespace,
     string ClassName,
     string FullyQualifiedName,
-    LocationInfo? Location);
+    LocationInfo? Location,
+    ImageModel? Image = null);
