@@ -61,8 +61,12 @@ internal static class WebThroughputBenchmark
             var direct = new Measurement();
             for (var round = 0; round < Rounds; round++)
             {
+                var before = CpuTimes.Now();
                 web.Add(await DriveAsync(gatewayClients, gateway, expected, Duration / Rounds));
+                var between = CpuTimes.Now();
                 direct.Add(await DriveAsync(bareClients, bare, expected, Duration / Rounds));
+                web.AddCpu(before, between);
+                direct.AddCpu(between, CpuTimes.Now());
             }
 
             return new
@@ -79,6 +83,10 @@ internal static class WebThroughputBenchmark
                 seconds = Duration.TotalSeconds,
                 requests = web.Requests,
                 baseline_requests = direct.Requests,
+                // CPU per request is steadier than requests/s on a shared machine; the worker's is null off Linux.
+                cpu_us_per_request = Math.Round(web.ProcessCpuMicroseconds, 1),
+                worker_cpu_us_per_request = web.ChildCpuMicroseconds is { } worker ? Math.Round(worker, 1) : (double?)null,
+                baseline_cpu_us_per_request = Math.Round(direct.ProcessCpuMicroseconds, 1),
             };
         }
         finally
@@ -190,11 +198,61 @@ internal static class WebThroughputBenchmark
 
     private sealed record Target(string Name, Uri Address, string? Host);
 
+    /// <summary>CPU time used so far by this process and by its live child processes (null where /proc is missing).</summary>
+    private readonly record struct CpuTimes(TimeSpan Process, TimeSpan? Children)
+    {
+        // Linux's USER_HZ, the unit of /proc/PID/stat's utime and stime, on every architecture .NET runs on.
+        private const double TicksPerSecond = 100;
+
+        public static CpuTimes Now() => new(Environment.CpuUsage.TotalTime, ChildrenCpu());
+
+        private static TimeSpan? ChildrenCpu()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                return null;
+            }
+
+            double ticks = 0;
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                string children;
+                try
+                {
+                    children = File.ReadAllText(Path.Combine(task, "children"));
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+
+                foreach (var pid in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    try
+                    {
+                        // Fields after the parenthesised command name: state is the 3rd field, utime the 14th, stime the 15th.
+                        var stat = File.ReadAllText($"/proc/{pid}/stat");
+                        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                        ticks += double.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    catch (IOException)
+                    {
+                        // The child exited in between.
+                    }
+                }
+            }
+
+            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        }
+    }
+
     /// <summary>Latencies and time summed over the rounds of one target.</summary>
     private sealed class Measurement
     {
         private readonly List<double> _latencies = [];
         private double _seconds;
+        private TimeSpan _processCpu;
+        private TimeSpan? _childCpu = TimeSpan.Zero;
 
         public int Requests => _latencies.Count;
 
@@ -203,6 +261,18 @@ internal static class WebThroughputBenchmark
         public double P50Ms => Percentile(0.50);
 
         public double P99Ms => Percentile(0.99);
+
+        /// <summary>This process's CPU time (clients, and the gateway where it is measured) per request.</summary>
+        public double ProcessCpuMicroseconds => _processCpu.TotalMicroseconds / _latencies.Count;
+
+        /// <summary>The CPU time of this process's children (the worker) per request.</summary>
+        public double? ChildCpuMicroseconds => _childCpu?.TotalMicroseconds / _latencies.Count;
+
+        public void AddCpu(CpuTimes start, CpuTimes end)
+        {
+            _processCpu += end.Process - start.Process;
+            _childCpu = end.Children - start.Children + _childCpu;
+        }
 
         public void Add((List<double>[] Latencies, double Seconds) round)
         {

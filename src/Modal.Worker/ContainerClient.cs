@@ -92,11 +92,12 @@ internal sealed class ContainerClient : IBlobTransport, IDisposable
     }
 
     /// <summary>Tells the control plane that this container's web server accepts connections at host:port.</summary>
-    public async Task WebReadyAsync(string host, int port, CancellationToken cancellationToken)
+    public async Task WebReadyAsync(string host, int port, string? unixSocketPath, CancellationToken cancellationToken)
     {
         try
         {
-            await Api.ContainerWebReadyAsync(new ContainerWebReadyRequest { TaskId = TaskId, Host = host, Port = port }, Options(cancellationToken)).ConfigureAwait(false);
+            var request = new ContainerWebReadyRequest { TaskId = TaskId, Host = host, Port = port, UnixSocketPath = unixSocketPath ?? "" };
+            await Api.ContainerWebReadyAsync(request, Options(cancellationToken)).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {

@@ -56,6 +56,12 @@ internal sealed class ContainerTask(string taskId, string token, FunctionRuntime
     /// <summary>Where the container's HTTP server accepts requests (ContainerWebReady); null until then.</summary>
     public Uri? WebAddress { get; set; }
 
+    /// <summary>
+    /// A Unix domain socket the same HTTP server accepts on, which the gateway prefers over <see cref="WebAddress"/>:
+    /// set when the container reported one that this machine's file system has (a local-process container).
+    /// </summary>
+    public string? WebUnixSocket { get; set; }
+
     /// <summary>Gateway requests forwarded to the container and not finished yet.</summary>
     public int WebInFlight { get; set; }
 

@@ -637,8 +637,11 @@ internal sealed class FunctionRuntime
     // where it counts as a pending input for the autoscaler.
     // -----------------------------------------------------------------------------------------------------------------
 
-    /// <summary>The container's HTTP server accepts requests at <paramref name="address"/> (ContainerWebReady).</summary>
-    public void WebReady(ContainerTask container, Uri address, long nowMs)
+    /// <summary>
+    /// The container's HTTP server accepts requests at <paramref name="address"/>, and on <paramref name="unixSocket"/>
+    /// when not null (ContainerWebReady).
+    /// </summary>
+    public void WebReady(ContainerTask container, Uri address, string? unixSocket, long nowMs)
     {
         lock (_gate)
         {
@@ -651,6 +654,7 @@ internal sealed class FunctionRuntime
             }
 
             container.WebAddress = address;
+            container.WebUnixSocket = unixSocket;
             container.Seen(nowMs);
             container.IdleSinceMs = nowMs;
             _webWarm = false;

@@ -562,9 +562,20 @@ internal sealed class Scheduler : IAsyncDisposable
             throw new InvalidError($"ContainerWebReady from {container.TaskId} names port {request.Port}; a port is 1 to 65535.");
         }
 
+        var socket = request.UnixSocketPath;
+        if (socket.Length > 0 && !Gateway.UnixSocketConnector.IsPathOf(socket, container.TaskId))
+        {
+            throw new InvalidError(
+                $"ContainerWebReady from {container.TaskId} names Unix socket '{socket}'; the gateway only connects to " +
+                $"'{Gateway.UnixSocketConnector.PathFor("/absolute/dir", container.TaskId)}' for this task (any absolute directory). " +
+                "Leave unix_socket_path empty to be reached over TCP only.");
+        }
+
+        // A container with a file system of its own (Docker) names a path this machine does not have: it stays on TCP.
+        var unixSocket = socket.Length > 0 && File.Exists(socket) ? socket : null;
         var address = new Uri($"http://{(host is "::1" ? "[::1]" : host)}:{request.Port}/");
-        container.Function.WebReady(container, address, NowMs);
-        _logger.LogDebug("Container {TaskId} of {Function} serves HTTP at {Address}", container.TaskId, container.Function.Name, address);
+        container.Function.WebReady(container, address, unixSocket, NowMs);
+        _logger.LogDebug("Container {TaskId} of {Function} serves HTTP at {Address} (Unix socket {Socket})", container.TaskId, container.Function.Name, address, unixSocket ?? "none");
     }
 
     /// <summary>
@@ -593,7 +604,7 @@ internal sealed class Scheduler : IAsyncDisposable
             throw;
         }
 
-        return new WebLease(container, container.WebAddress!, lease => new ValueTask(ReleaseWebAsync(lease.Container)));
+        return new WebLease(container, container.WebAddress!, container.WebUnixSocket, lease => new ValueTask(ReleaseWebAsync(lease.Container)));
     }
 
     /// <summary>Starts a container of <paramref name="function"/> before requests need it (a redeploy's new version).</summary>

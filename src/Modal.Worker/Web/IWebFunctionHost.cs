@@ -12,6 +12,12 @@ internal interface IWebFunctionHost : IAsyncDisposable
     Task<IPEndPoint> StartAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// The Unix domain socket the started server also accepts on (<see cref="WebHostOptions.UnixSocketPath"/>), or null
+    /// when it serves TCP only ([WebServer], or an application that chose its own endpoints).
+    /// </summary>
+    string? UnixSocketPath => null;
+
+    /// <summary>
     /// Stops accepting connections and lets in-flight requests finish; those still running when
     /// <paramref name="cancellationToken"/> fires are aborted. A [WebApp]'s shutdown hooks run here.
     /// </summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,12 @@ internal static class LoopbackKestrel
     /// <summary>Where the worker's own servers listen, and where it moves a [WebApp]'s application.</summary>
     public const string Url = "http://127.0.0.1:0";
 
-    public static WebApplicationBuilder CreateBuilder(string applicationName)
+    /// <summary>Kestrel URL form of a Unix domain socket, as listed among a server's addresses.</summary>
+    public static string UnixUrl(string path) => "http://unix:" + path;
+
+    /// <param name="applicationName">The application's name (its assembly).</param>
+    /// <param name="unixSocketPath">A Unix domain socket to accept HTTP/2 on besides HTTP/1.1 on loopback TCP; null for none.</param>
+    public static WebApplicationBuilder CreateBuilder(string applicationName, string? unixSocketPath)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -32,8 +38,27 @@ internal static class LoopbackKestrel
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Loopback, 0);
+            if (unixSocketPath is not null)
+            {
+                // Only the gateway connects here, with HTTP/2 (prior knowledge): cleartext endpoints cannot negotiate it.
+                kestrel.ListenUnixSocket(unixSocketPath, listen => listen.Protocols = HttpProtocols.Http2);
+                // One header may be as large over HTTP/2 as all of them together over HTTP/1.1, as clients send them.
+                kestrel.Limits.Http2.MaxRequestHeaderFieldSize = kestrel.Limits.MaxRequestHeadersTotalSize;
+            }
         });
         return builder;
+    }
+
+    /// <summary><paramref name="path"/> when a started application accepts on that Unix domain socket, else null.</summary>
+    public static string? BoundUnixSocket(IServiceProvider services, string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        return addresses.Contains(UnixUrl(path), StringComparer.Ordinal) ? path : null;
     }
 
     /// <summary>The loopback endpoint a started application is bound to (the port the OS picked for port 0).</summary>
@@ -42,6 +67,11 @@ internal static class LoopbackKestrel
         var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
         {
+            if (address.StartsWith("http://unix:", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             // Kestrel reports wildcard bindings as http://+:port or http://*:port, which are not URIs.
             var normalized = address.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal);
             if (!Uri.TryCreate(normalized, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.Port <= 0)

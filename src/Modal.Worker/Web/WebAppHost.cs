@@ -13,12 +13,16 @@ namespace Modal.Worker.Web;
 internal sealed class WebAppHost : IWebFunctionHost
 {
     private readonly WebFunction _function;
+    private readonly string? _unixSocketPath;
     private WebApplication? _app;
 
-    public WebAppHost(WebFunction function)
+    public WebAppHost(WebFunction function, string? unixSocketPath = null)
     {
         _function = function;
+        _unixSocketPath = unixSocketPath;
     }
+
+    public string? UnixSocketPath { get; private set; }
 
     public async Task<IPEndPoint> StartAsync(CancellationToken cancellationToken)
     {
@@ -29,11 +33,12 @@ internal sealed class WebAppHost : IWebFunctionHost
             case WebApplication built:
                 // Whatever address the app was configured with, the gateway reaches it on loopback at a port the OS picks.
                 app = built;
+                // No Unix socket: the gateway speaks HTTP/2 there, which this application's own settings may not allow.
                 app.Urls.Clear();
                 app.Urls.Add(LoopbackKestrel.Url);
                 break;
             case RequestDelegate handler:
-                app = LoopbackKestrel.CreateBuilder(_function.Method.DeclaringType?.Assembly.GetName().Name ?? _function.Name).Build();
+                app = LoopbackKestrel.CreateBuilder(_function.Method.DeclaringType?.Assembly.GetName().Name ?? _function.Name, _unixSocketPath).Build();
                 app.Run(handler);
                 break;
             default:
@@ -44,6 +49,7 @@ internal sealed class WebAppHost : IWebFunctionHost
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
+        UnixSocketPath = LoopbackKestrel.BoundUnixSocket(app.Services, _unixSocketPath);
         return LoopbackKestrel.BoundEndpoint(app.Services, $"The application of [WebApp] function '{_function.Name}'");
     }
 

@@ -26,6 +26,8 @@ internal sealed class WebEndpointHost : IWebFunctionHost
     private readonly Lazy<byte[]> _openApi;
     private WebApplication? _app;
 
+    public string? UnixSocketPath { get; private set; }
+
     public WebEndpointHost(WebFunction function, WebHostOptions options)
     {
         _function = function;
@@ -56,11 +58,12 @@ internal sealed class WebEndpointHost : IWebFunctionHost
 
     public async Task<IPEndPoint> StartAsync(CancellationToken cancellationToken)
     {
-        var builder = LoopbackKestrel.CreateBuilder(_function.Method.DeclaringType?.Assembly.GetName().Name ?? _function.Name);
+        var builder = LoopbackKestrel.CreateBuilder(_function.Method.DeclaringType?.Assembly.GetName().Name ?? _function.Name, _options.UnixSocketPath);
         var app = builder.Build();
         app.Run(HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
+        UnixSocketPath = LoopbackKestrel.BoundUnixSocket(app.Services, _options.UnixSocketPath);
         return LoopbackKestrel.BoundEndpoint(app.Services, $"The web endpoint '{_function.Name}'");
     }
 

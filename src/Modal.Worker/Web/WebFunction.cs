@@ -53,7 +53,7 @@ internal sealed class WebFunction
     public IWebFunctionHost CreateHost(WebHostOptions options) => Settings.Kind switch
     {
         "endpoint" => new WebEndpointHost(this, options),
-        "app" => new WebAppHost(this),
+        "app" => new WebAppHost(this, options.UnixSocketPath),
         "server" => new WebServerHost(this, options),
         _ => throw new InvalidError(
             $"'{Name}' has web kind '{Settings.Kind}', which this worker does not know (endpoint, app and server are). " +

@@ -6,4 +6,8 @@ namespace Modal.Worker.Web;
 /// Flushes what user code wrote to stdout/stderr under a request's log scope (the worker's prefixed console writers);
 /// null where the console is not redirected, as in tests.
 /// </param>
-internal sealed record WebHostOptions(Action<string> LogError, Action<InputLogScope>? EndScope = null);
+/// <param name="UnixSocketPath">
+/// Where the worker's own server also listens on a Unix domain socket, which the gateway prefers to loopback TCP when
+/// it shares the container's file system; null: TCP only.
+/// </param>
+internal sealed record WebHostOptions(Action<string> LogError, Action<InputLogScope>? EndScope = null, string? UnixSocketPath = null);

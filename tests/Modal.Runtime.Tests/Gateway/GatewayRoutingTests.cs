@@ -58,6 +58,7 @@ public sealed class GatewayRoutingTests
         Assert.False(upstream.LastHeaders!.ContainsKey("Modal-Key"));
         Assert.False(upstream.LastHeaders!.ContainsKey("Modal-Secret"));
         Assert.Equal(new Uri(created.WebUrls["Hello"]).Authority, upstream.LastHeaders!["X-Forwarded-Host"].ToString());
+        Assert.Equal($"127.0.0.1:{upstream.Port}", upstream.LastHeaders!["Host"]);
     }
 
     [Fact]

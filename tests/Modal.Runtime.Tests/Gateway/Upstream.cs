@@ -30,6 +30,12 @@ public sealed class Upstream : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>The Unix domain socket it also serves HTTP/2 on, as a worker's own server does; null when it has none.</summary>
+    public string? UnixSocket { get; private set; }
+
+    /// <summary>The protocol (HTTP/1.1, HTTP/2) of the last request to / or /sse.</summary>
+    public string? LastProtocol { get; private set; }
+
     /// <summary>Requests to /slow wait for this.</summary>
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -44,13 +50,26 @@ public sealed class Upstream : IAsyncDisposable
     /// <summary>Headers of the last request to /, as the container received them.</summary>
     public Dictionary<string, string>? LastHeaders { get; private set; }
 
-    public static async Task<Upstream> StartAsync(string name)
+    /// <param name="name">What / answers.</param>
+    /// <param name="socketOfTask">Also serve HTTP/2 on the Unix domain socket of this task, as the worker does.</param>
+    public static async Task<Upstream> StartAsync(string name, string? socketOfTask = null)
     {
+        var socketPath = socketOfTask is null ? null : Modal.Gateway.UnixSocketConnector.PathFor(Directory.CreateTempSubdirectory("mu").FullName, socketOfTask);
+        if (socketPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
+        }
+
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0);
+            if (socketPath is not null)
+            {
+                k.ListenUnixSocket(socketPath, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            }
+
             k.Limits.MaxRequestBodySize = null;
         });
         builder.Services.AddRoutingCore();
@@ -59,8 +78,9 @@ public sealed class Upstream : IAsyncDisposable
         web.UseWebSockets();
         web.Run(upstream.HandleAsync);
         await web.StartAsync();
-        var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !a.StartsWith("http://unix:", StringComparison.Ordinal));
         upstream.Port = new Uri(address).Port;
+        upstream.UnixSocket = socketPath;
         return upstream;
     }
 
@@ -69,6 +89,7 @@ public sealed class Upstream : IAsyncDisposable
         switch (context.Request.Path.Value)
         {
             case "/":
+                LastProtocol = context.Request.Protocol;
                 // Copied: the request's own header collection is reused once the response ends.
                 LastHeaders = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
                 await context.Response.WriteAsync(Name);
@@ -89,6 +110,7 @@ public sealed class Upstream : IAsyncDisposable
 
                 break;
             case "/sse":
+                LastProtocol = context.Request.Protocol;
                 context.Response.ContentType = "text/event-stream";
                 await context.Response.WriteAsync("data: first\n\n");
                 await context.Response.Body.FlushAsync();
@@ -155,5 +177,9 @@ public sealed class Upstream : IAsyncDisposable
         FirstEventSeen.TrySetResult();
         await _web.StopAsync();
         await _web.DisposeAsync();
+        if (UnixSocket is not null)
+        {
+            Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(UnixSocket))!, recursive: true);
+        }
     }
 }

@@ -21,10 +21,24 @@ public static class Web
     public static async Task<TestContainer> ServeNextAsync(TestControlPlane controlPlane, Upstream upstream)
     {
         var container = await controlPlane.ConnectNextContainerAsync(credits: 0);
-        await controlPlane.Containers.ContainerWebReadyAsync(
-            new ContainerWebReadyRequest { TaskId = container.Spec.TaskId, Host = "127.0.0.1", Port = upstream.Port }, container.Headers);
+        await ReadyAsync(controlPlane, container, upstream);
         return container;
     }
+
+    /// <summary>
+    /// Tells the control plane that <paramref name="container"/>'s HTTP server is <paramref name="upstream"/>, on its Unix
+    /// socket too if it has one, unless <paramref name="reportedSocket"/> names another path.
+    /// </summary>
+    public static async Task ReadyAsync(TestControlPlane controlPlane, TestContainer container, Upstream upstream, string? reportedSocket = null) =>
+        await controlPlane.Containers.ContainerWebReadyAsync(
+            new ContainerWebReadyRequest
+            {
+                TaskId = container.Spec.TaskId,
+                Host = "127.0.0.1",
+                Port = upstream.Port,
+                UnixSocketPath = reportedSocket ?? upstream.UnixSocket ?? "",
+            },
+            container.Headers);
 
     /// <summary>A request to the gateway's loopback address that names the endpoint by its Host, as a browser would resolve *.localhost.</summary>
     public static HttpRequestMessage Request(Uri gateway, string endpointUrl, string path = "/", HttpMethod? method = null)
