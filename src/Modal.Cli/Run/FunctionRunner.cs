@@ -23,70 +23,18 @@ internal static class FunctionRunner
         CancellationToken cancellationToken)
     {
         var manifest = AppManifest.Parse(manifestJson);
-        ControlPlaneHost? host = null;
-        ModalClient? client = null;
-        AppRun? run = null;
-        try
+        await using var run = await ModalApp.StartAppAsync(manifest, manifestJson, assemblyPath, options with { Detach = detach }, cancellationToken).ConfigureAwait(false);
+        var request = new FunctionMapRequest
         {
-            var serverUrl = options.ServerUrl;
-            if (serverUrl is null)
-            {
-                host = await ControlPlaneHost.StartAsync(
-                    new ControlPlaneOptions { StateDirectory = options.StateDirectory ?? Path.Combine(Directory.GetCurrentDirectory(), ".modal") },
-                    cancellationToken).ConfigureAwait(false);
-                serverUrl = host.Address;
-            }
-
-            client = new ModalClient(serverUrl, options);
-            var appRequest = new AppCreateRequest
-            {
-                Name = manifest.App,
-                State = detach ? AppState.Detached : AppState.Ephemeral,
-                ArtifactDir = Path.GetDirectoryName(assemblyPath)!,
-                AssemblyFile = Path.GetFileName(assemblyPath),
-                ManifestJson = manifestJson,
-                Environment = options.Environment,
-            };
-            appRequest.Secrets.AddRange(options.Secrets.Select(s => s.Value.ToBinding(s.Key)));
-            var created = await client.AppCreateAsync(appRequest, cancellationToken).ConfigureAwait(false);
-            run = new AppRun
-            {
-                AppId = created.AppId,
-                AppName = manifest.App,
-                Client = client,
-                FunctionIds = new Dictionary<string, string>(created.FunctionIds, StringComparer.Ordinal),
-                EmbeddedHost = host,
-                Detached = detach,
-            };
-            client = null;
-            host = null;
-            run.StartHeartbeat();
-
-            var request = new FunctionMapRequest
-            {
-                FunctionId = run.FunctionIds[function.Name],
-                CallType = FunctionCallType.Unary,
-                InvocationType = FunctionCallInvocationType.Sync,
-                InputsComplete = true,
-            };
-            request.PipelinedInputs.Add(new FunctionInput { Idx = 0, Args = await Payloads.EncodeAsync(arguments, run.Client, cancellationToken).ConfigureAwait(false) });
-            var call = await run.Client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
-            var json = await WaitAsync(run.Client, call.FunctionCallId, function, cancellationToken).ConfigureAwait(false);
-            return new FunctionRunResult(created.AppId, call.FunctionCallId, json);
-        }
-        finally
-        {
-            if (run is not null)
-            {
-                await run.DisposeAsync().ConfigureAwait(false);
-            }
-
-            client?.Dispose();
-            if (host is not null)
-            {
-                await host.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+            FunctionId = run.FunctionIds[function.Name],
+            CallType = FunctionCallType.Unary,
+            InvocationType = FunctionCallInvocationType.Sync,
+            InputsComplete = true,
+        };
+        request.PipelinedInputs.Add(new FunctionInput { Idx = 0, Args = await Payloads.EncodeAsync(arguments, run.Client, cancellationToken).ConfigureAwait(false) });
+        var call = await run.Client.FunctionMapAsync(request, cancellationToken).ConfigureAwait(false);
+        var json = await WaitAsync(run.Client, call.FunctionCallId, function, cancellationToken).ConfigureAwait(false);
+        return new FunctionRunResult(run.AppId, call.FunctionCallId, json);
     }
 
     /// <summary>The call's one output as JSON (null for a function without a result); a failure is thrown as its typed error.</summary>

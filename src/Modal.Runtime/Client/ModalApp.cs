@@ -47,6 +47,18 @@ public static class ModalApp
                 "Run the app from its build output (`dotnet run` or `dotnet <app>.dll`).");
         }
 
+        var run = await StartAppAsync(manifest, registry.ManifestJson, assemblyPath, options, cancellationToken).ConfigureAwait(false);
+        AppRun.Current = run;
+        return run;
+    }
+
+    /// <summary>
+    /// Creates an ephemeral (or, with <see cref="ModalOptions.Detach"/>, detached) app from a build output: on the
+    /// configured server, else on an embedded control plane that lives as long as the returned run. Shared by
+    /// <see cref="RunAsync"/> and the CLI's <c>modal run app::Function</c>, which has a manifest but no registry.
+    /// </summary>
+    internal static async Task<AppRun> StartAppAsync(AppManifest manifest, string manifestJson, string assemblyPath, ModalOptions options, CancellationToken cancellationToken)
+    {
         ControlPlaneHost? host = null;
         ModalClient? client = null;
         try
@@ -74,7 +86,7 @@ public static class ModalApp
                 State = options.Detach ? AppState.Detached : AppState.Ephemeral,
                 ArtifactDir = Path.GetDirectoryName(assemblyPath)!,
                 AssemblyFile = Path.GetFileName(assemblyPath),
-                ManifestJson = registry.ManifestJson,
+                ManifestJson = manifestJson,
                 Environment = options.Environment,
             };
             request.Secrets.AddRange(options.Secrets.Select(s => s.Value.ToBinding(s.Key)));
@@ -91,7 +103,6 @@ public static class ModalApp
                 Detached = options.Detach,
             };
             run.StartHeartbeat();
-            AppRun.Current = run;
             return run;
         }
         catch
