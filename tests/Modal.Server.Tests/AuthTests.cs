@@ -50,6 +50,22 @@ public class AuthTests
     }
 
     [Fact]
+    public async Task Two_workspaces_may_each_deploy_an_app_of_the_same_name_and_each_finds_its_own()
+    {
+        await using var server = await ServerFixture.StartAsync(backend: new RecordingBackend());
+        using var admin = server.Connect();
+        using var other = server.Connect(await server.TokenOfWorkspaceAsync("other"));
+        var mine = await ServerFixture.DeployAsync(admin, "shared-name");
+        var theirs = await ServerFixture.DeployAsync(other, "shared-name");
+        Assert.NotEqual(mine.FunctionIds["Square"], theirs.FunctionIds["Square"]);
+
+        // The newer deploy (the other workspace's) must neither hide the first one nor retire it.
+        var request = new FunctionGetRequest { AppName = "shared-name", FunctionName = "Square" };
+        Assert.Equal(mine.FunctionIds["Square"], (await admin.Api.FunctionGetAsync(request, admin.Call)).FunctionId);
+        Assert.Equal(theirs.FunctionIds["Square"], (await other.Api.FunctionGetAsync(request, other.Call)).FunctionId);
+    }
+
+    [Fact]
     public async Task A_task_token_acts_for_its_task_and_RestrictModalAccess_refuses_every_platform_call()
     {
         var backend = new RecordingBackend();

@@ -35,7 +35,7 @@ internal sealed class ModalApiService(Scheduler scheduler) : ModalApi.ModalApiBa
         scheduler.CreateFunctionAsync(request, context.CancellationToken);
 
     public override Task<FunctionGetResponse> FunctionGet(FunctionGetRequest request, ServerCallContext context) =>
-        Task.FromResult(scheduler.GetFunction(request));
+        Task.FromResult(scheduler.GetFunction(request, WorkspaceOf(context)));
 
     public override Task<FunctionMapResponse> FunctionMap(FunctionMapRequest request, ServerCallContext context) =>
         scheduler.MapAsync(request, context.CancellationToken);

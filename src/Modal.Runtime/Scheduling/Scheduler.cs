@@ -235,11 +235,12 @@ internal sealed class Scheduler : IAsyncDisposable
         return new FunctionCreateResponse { FunctionId = function.FunctionId, WebUrl = WebUrl(function) ?? "" };
     }
 
-    public FunctionGetResponse GetFunction(FunctionGetRequest request)
+    // workspace: the caller's, in server mode (two workspaces may each run an app of the same name); null when embedded.
+    public FunctionGetResponse GetFunction(FunctionGetRequest request, string? workspace = null)
     {
         var environment = string.IsNullOrWhiteSpace(request.Environment) ? _options.Environment : request.Environment;
         var app = _apps.Values
-            .Where(a => !a.IsStopped && a.Name == request.AppName && a.Environment == environment)
+            .Where(a => !a.IsStopped && a.Name == request.AppName && a.Environment == environment && (workspace is null || a.Workspace == workspace))
             .OrderByDescending(a => a.State == AppState.Deployed)
             .ThenByDescending(a => a.CreatedAtMs)
             .FirstOrDefault()
