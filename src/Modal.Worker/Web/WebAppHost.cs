@@ -10,11 +10,10 @@ namespace Modal.Worker.Web;
 /// loopback. Starting the application runs its startup hooks (hosted services, ApplicationStarted) before the
 /// container reports ready; stopping it runs the shutdown hooks after in-flight requests finish, like ASGI's lifespan.
 /// </summary>
-internal sealed class WebAppHost : IWebFunctionHost
+internal sealed class WebAppHost : LoopbackAppHost
 {
     private readonly WebFunction _function;
     private readonly string? _unixSocketPath;
-    private WebApplication? _app;
 
     public WebAppHost(WebFunction function, string? unixSocketPath = null)
     {
@@ -22,9 +21,7 @@ internal sealed class WebAppHost : IWebFunctionHost
         _unixSocketPath = unixSocketPath;
     }
 
-    public string? UnixSocketPath { get; private set; }
-
-    public async Task<IPEndPoint> StartAsync(CancellationToken cancellationToken)
+    public override async Task<IPEndPoint> StartAsync(CancellationToken cancellationToken)
     {
         var returned = await _function.InvokeOnceAsync(cancellationToken).ConfigureAwait(false);
         WebApplication app;
@@ -47,26 +44,6 @@ internal sealed class WebAppHost : IWebFunctionHost
                     "it must return the application to serve: a WebApplication (built with WebApplication.CreateBuilder or CreateSlimBuilder, not started) or a RequestDelegate.");
         }
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        _app = app;
-        UnixSocketPath = LoopbackKestrel.BoundUnixSocket(app.Services, _unixSocketPath);
-        return LoopbackKestrel.BoundEndpoint(app.Services, $"The application of [WebApp] function '{_function.Name}'");
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_app is { } app)
-        {
-            await app.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is { } app)
-        {
-            _app = null;
-            await app.DisposeAsync().ConfigureAwait(false);
-        }
+        return await ServeAsync(app, _unixSocketPath, $"The application of [WebApp] function '{_function.Name}'", cancellationToken).ConfigureAwait(false);
     }
 }

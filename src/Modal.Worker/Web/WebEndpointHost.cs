@@ -12,7 +12,7 @@ namespace Modal.Worker.Web;
 /// plus <c>/openapi.json</c> and <c>/docs</c> when <c>Docs = true</c>. Each request binds the query and JSON body to the
 /// parameters (422 naming each bad field), calls the function, and writes its result (JSON, IResult or an event stream).
 /// </summary>
-internal sealed class WebEndpointHost : IWebFunctionHost
+internal sealed class WebEndpointHost : LoopbackAppHost
 {
     /// <summary>Request header the gateway may set so a request's log lines carry its id; else Kestrel's trace id is used.</summary>
     public const string RequestIdHeader = "x-modal-request-id";
@@ -24,9 +24,6 @@ internal sealed class WebEndpointHost : IWebFunctionHost
     private readonly EndpointResult _result;
     private readonly JsonSerializerOptions _json;
     private readonly Lazy<byte[]> _openApi;
-    private WebApplication? _app;
-
-    public string? UnixSocketPath { get; private set; }
 
     public WebEndpointHost(WebFunction function, WebHostOptions options)
     {
@@ -56,32 +53,12 @@ internal sealed class WebEndpointHost : IWebFunctionHost
         return options;
     }
 
-    public async Task<IPEndPoint> StartAsync(CancellationToken cancellationToken)
+    public override Task<IPEndPoint> StartAsync(CancellationToken cancellationToken)
     {
         var builder = LoopbackKestrel.CreateBuilder(_function.Method.DeclaringType?.Assembly.GetName().Name ?? _function.Name, _options.UnixSocketPath);
         var app = builder.Build();
         app.Run(HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        _app = app;
-        UnixSocketPath = LoopbackKestrel.BoundUnixSocket(app.Services, _options.UnixSocketPath);
-        return LoopbackKestrel.BoundEndpoint(app.Services, $"The web endpoint '{_function.Name}'");
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_app is { } app)
-        {
-            await app.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is { } app)
-        {
-            _app = null;
-            await app.DisposeAsync().ConfigureAwait(false);
-        }
+        return ServeAsync(app, _options.UnixSocketPath, $"The web endpoint '{_function.Name}'", cancellationToken);
     }
 
     private async Task HandleAsync(HttpContext context)
