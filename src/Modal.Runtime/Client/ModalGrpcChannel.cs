@@ -58,7 +58,8 @@ internal static class ModalGrpcChannel
         });
     }
 
-    private static async ValueTask<Stream> ConnectUnixAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Opens a stream over the Unix domain socket at <paramref name="path"/> (also the gateway's hop to local workers).</summary>
+    internal static async ValueTask<Stream> ConnectUnixAsync(string path, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Modal.Gateway;
 
 /// <summary>
@@ -35,16 +33,6 @@ internal static class UnixSocketConnector
             throw new InvalidOperationException($"A request to {context.DnsEndPoint} reached the gateway's Unix-socket client without the socket's path.");
         }
 
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return await ModalGrpcChannel.ConnectUnixAsync(path, cancellationToken).ConfigureAwait(false);
     }
 }
