@@ -21,6 +21,10 @@ public static class Web
     public static async Task<TestContainer> ServeNextAsync(TestControlPlane controlPlane, Upstream upstream)
     {
         var container = await controlPlane.ConnectNextContainerAsync(credits: 0);
+        // The input stream opens on the server after the call returns; until then the container is still starting, and a
+        // test that moves the clock would see it time out its start.
+        await GatewayScalingTests.WaitUntilAsync(() =>
+            controlPlane.Host.Scheduler.TryGetContainer(container.Spec.TaskId, out var task) && task.Phase == Modal.Scheduling.ContainerPhase.Ready);
         await ReadyAsync(controlPlane, container, upstream);
         return container;
     }
