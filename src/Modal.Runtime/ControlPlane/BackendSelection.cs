@@ -40,13 +40,10 @@ internal static class BackendSelection
     private static LocalProcessBackend Local(ControlPlaneOptions options, ILoggerFactory loggerFactory) =>
         new(options.WorkerPath, options.StopGracePeriod, loggerFactory.CreateLogger<LocalProcessBackend>()) { Output = options.ContainerOutput };
 
-    private static async Task<IContainerBackend> DockerAsync(ControlPlaneOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
-    {
-        var backend = await DockerBackend.CreateAsync(
+    // Its container output reaches `modal app logs` through ControlPlaneHost, which also wires a Docker backend it was given.
+    private static async Task<IContainerBackend> DockerAsync(ControlPlaneOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        await DockerBackend.CreateAsync(
             DockerBackendOptions.FromEnvironment() with { WorkerPath = options.WorkerPath, StopGracePeriod = options.StopGracePeriod },
             loggerFactory.CreateLogger<DockerBackend>(),
             cancellationToken).ConfigureAwait(false);
-        backend.Output = options.ContainerOutput;
-        return backend;
-    }
 }

@@ -99,10 +99,10 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             store = await SqliteStateStore.OpenAsync(Path.Combine(stateDirectory, "state.db"), cancellationToken).ConfigureAwait(false);
             var blobs = new BlobStore(Path.Combine(stateDirectory, "blobs"));
             var backend = options.Backend ?? (ownedBackend = await BackendSelection.CreateAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false));
-            if (options.Backend is DockerBackend injected && options.ContainerOutput is { } output)
+            if (backend is DockerBackend docker && options.ContainerOutput is { } output)
             {
-                // A backend built by the host's owner still feeds `modal app logs`, as one this host creates does.
-                injected.Output ??= output;
+                // Created here or handed in by the host's owner, its containers' output feeds `modal app logs`.
+                docker.Output ??= output;
             }
 
             scheduler = new Scheduler(options, store, blobs, backend);
