@@ -95,18 +95,5 @@ public sealed class GpuPlacementTests
         throw new TimeoutException("The condition did not hold within 20 s.");
     }
 
-    private static async Task<GpuControlPlane> StartAsync(IReadOnlyList<GpuDevice> devices)
-    {
-        var state = new TempDirectory();
-        var artifacts = new TempDirectory();
-        await File.WriteAllBytesAsync(artifacts.Combine("TestApp.dll"), [0x4d, 0x5a]);
-        var backend = new GpuRecordingBackend();
-        var host = await Modal.ControlPlane.ControlPlaneHost.StartAsync(new Modal.ControlPlane.ControlPlaneOptions
-        {
-            StateDirectory = state.Path,
-            Backend = backend,
-            GpuInventory = new FakeGpuInventory(devices),
-        });
-        return new GpuControlPlane(host, backend, state, artifacts);
-    }
+    private static Task<GpuControlPlane> StartAsync(IReadOnlyList<GpuDevice> devices) => GpuControlPlane.StartAsync(devices);
 }

@@ -155,6 +155,144 @@ public sealed class GpuAllocator
         }
     }
 
+    /// <summary>
+    /// Plans which idle containers to stop so that waiting containers get devices. Claims are served in order (oldest
+    /// first, the order in which freed devices are handed out); each first takes devices that are free or about to be
+    /// (<paramref name="releasing"/>), and only when those are not enough stops idle containers of other pools, those idle
+    /// longest first (the order of <paramref name="idle"/>), and no more of them than its request needs. A claim that
+    /// even every idle container could not serve stops nothing. Nothing is allocated or released here.
+    /// </summary>
+    /// <param name="claims">Waiting containers, oldest first.</param>
+    /// <param name="idle">Containers that may be stopped, longest idle first; those holding no devices are ignored.</param>
+    /// <param name="releasing">Whether a holder is already on its way out, so its devices count as free.</param>
+    public IReadOnlyList<GpuReclaim> PlanReclaim(IReadOnlyList<GpuClaim> claims, IReadOnlyList<GpuIdleContainer> idle, Func<string, bool> releasing)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(idle);
+        ArgumentNullException.ThrowIfNull(releasing);
+        lock (gate)
+        {
+            // A what-if copy of the owners, changed as the plan goes, so two claims never count on the same device.
+            var planned = (string?[])owners.Clone();
+            for (var i = 0; i < planned.Length; i++)
+            {
+                if (planned[i] is { } owner && releasing(owner))
+                {
+                    planned[i] = null;
+                }
+            }
+
+            var stoppable = idle.Where(c => planned.Contains(c.ContainerId)).ToList();
+            var plan = new List<GpuReclaim>();
+            foreach (var claim in claims)
+            {
+                if (TryPlan(planned, claim.ContainerId, claim.Requests))
+                {
+                    continue;
+                }
+
+                var victims = ChooseVictims(planned, claim, stoppable);
+                if (victims is null)
+                {
+                    continue;
+                }
+
+                foreach (var victim in victims)
+                {
+                    stoppable.Remove(victim);
+                    for (var i = 0; i < planned.Length; i++)
+                    {
+                        if (planned[i] == victim.ContainerId)
+                        {
+                            planned[i] = null;
+                        }
+                    }
+
+                    plan.Add(new GpuReclaim(victim.ContainerId, claim.ContainerId));
+                }
+
+                TryPlan(planned, claim.ContainerId, claim.Requests);
+            }
+
+            return plan;
+        }
+    }
+
+    /// <summary>Marks the devices <see cref="TryAllocate(string, IReadOnlyList{GpuRequest})"/> would pick, in a what-if copy.</summary>
+    private bool TryPlan(string?[] planned, string containerId, IReadOnlyList<GpuRequest> requests)
+    {
+        foreach (var request in requests)
+        {
+            foreach (var group in CandidateGroups(request))
+            {
+                var free = group.Positions.Where(p => planned[p] is null).Take(request.Count).ToArray();
+                if (free.Length == request.Count)
+                {
+                    foreach (var position in free)
+                    {
+                        planned[position] = containerId;
+                    }
+
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The fewest idle containers, longest idle first, whose devices with the free ones serve the first entry of the claim
+    /// that can be served at all (the allocator's own preference); null when none can.
+    /// </summary>
+    private List<GpuIdleContainer>? ChooseVictims(string?[] planned, GpuClaim claim, List<GpuIdleContainer> stoppable)
+    {
+        foreach (var request in claim.Requests)
+        {
+            foreach (var group in CandidateGroups(request))
+            {
+                int Held(GpuIdleContainer c) => group.Positions.Count(p => planned[p] == c.ContainerId);
+
+                var free = group.Positions.Count(p => planned[p] is null);
+                var chosen = new List<GpuIdleContainer>();
+                foreach (var candidate in stoppable)
+                {
+                    if (free >= request.Count)
+                    {
+                        break;
+                    }
+
+                    var held = Held(candidate);
+                    if (held > 0 && candidate.Pool != claim.Pool)
+                    {
+                        chosen.Add(candidate);
+                        free += held;
+                    }
+                }
+
+                if (free < request.Count)
+                {
+                    continue;
+                }
+
+                // A later, larger holder may have made an earlier one unnecessary: keep only what the request needs.
+                foreach (var candidate in chosen.ToArray())
+                {
+                    var held = Held(candidate);
+                    if (free - held >= request.Count)
+                    {
+                        chosen.Remove(candidate);
+                        free -= held;
+                    }
+                }
+
+                return chosen;
+            }
+        }
+
+        return null;
+    }
+
     private bool CouldEverServe(GpuRequest request) => CandidateGroups(request).Any(g => g.Positions.Count >= request.Count);
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace Modal.Backends;
 /// <summary>
 /// The control plane's side of GPU placement: refuses at deploy a <c>gpu</c> setting no device of this node could ever
 /// serve, assigns devices when a container of a GPU function is about to start, and holds back containers whose devices
-/// are all taken (their inputs stay pending) until a container exits and gives its devices back. Thread-safe.
+/// are all taken (their inputs stay pending) until a container exits and gives its devices back. When work waits, it also
+/// picks idle containers of other functions to stop for their devices (<see cref="PlanReclaim"/>). Thread-safe.
 /// </summary>
 internal sealed class GpuPlacer
 {
@@ -99,8 +100,10 @@ internal sealed class GpuPlacer
     }
 
     /// <summary>
-    /// Assigns freed devices to waiting containers, oldest first, and returns those that now have them; the caller
-    /// starts them. Containers that were stopped or lost while waiting are dropped.
+    /// Assigns freed devices to waiting containers and returns those that now have them; the caller starts them.
+    /// Containers whose function has inputs or requests queued go first, oldest first, then the others (warm pools), so
+    /// devices taken back from an idle container (<see cref="PlanReclaim"/>) reach the work they were taken for.
+    /// Containers that were stopped or lost while waiting are dropped.
     /// </summary>
     public IReadOnlyList<(ContainerTask Container, GpuAllocation Allocation)> PlaceWaiting()
     {
@@ -109,33 +112,68 @@ internal sealed class GpuPlacer
             return [];
         }
 
+        // Read before taking the gate: a function's lock is never taken inside it.
+        var withWork = Waiting.Where(w => w.Container.Function.HasQueuedWork).Select(w => w.Container).ToHashSet();
         var placed = new List<(ContainerTask, GpuAllocation)>();
         lock (_gate)
         {
-            for (var i = 0; i < _waiting.Count; i++)
+            // Stable: oldest first within each group; the list itself stays in arrival order.
+            foreach (var wait in _waiting.OrderBy(w => withWork.Contains(w.Container) ? 0 : 1).ToList())
             {
-                var wait = _waiting[i];
                 var container = wait.Container;
                 if (container.Phase == ContainerPhase.Exited || container.ShutdownRequested || container.Function.Manifest.Resources?.Gpu is not { } gpu)
                 {
-                    _waiting.RemoveAt(i--);
+                    _waiting.Remove(wait);
                     continue;
                 }
 
                 var placement = allocator.TryAllocate(container.TaskId, Parse(container.Function.Name, gpu));
                 if (placement.Status == GpuPlacementStatus.Allocated)
                 {
-                    _waiting.RemoveAt(i--);
+                    _waiting.Remove(wait);
                     placed.Add((container, placement.Allocation!));
                 }
                 else
                 {
-                    _waiting[i] = wait with { Reason = placement.Reason! };
+                    _waiting[_waiting.IndexOf(wait)] = wait with { Reason = placement.Reason! };
                 }
             }
         }
 
         return placed;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="idle"/> to stop so that the <paramref name="claims"/> (waiting containers, oldest first)
+    /// get devices: on a self-hosted node GPUs are scarce, and a warm container with nothing to do must not starve pending
+    /// work for its whole scale-down window. Devices of holders that <paramref name="releasing"/> says are on their way
+    /// out count as free, so a claim whose container was already stopped for it stops nothing more. The caller stops the
+    /// chosen containers (checking again that they are still idle); their exit starts the waiting ones through
+    /// <see cref="PlaceWaiting"/>.
+    /// </summary>
+    /// <param name="claims">Waiting containers whose functions have work queued for them.</param>
+    /// <param name="idle">Containers that may be stopped: no work, not kept by their function's floor; longest idle first.</param>
+    /// <param name="releasing">Whether a container holding devices is stopping or gone.</param>
+    public IReadOnlyList<(ContainerTask Idle, GpuWait For)> PlanReclaim(IReadOnlyList<GpuWait> claims, IReadOnlyList<ContainerTask> idle, Func<string, bool> releasing)
+    {
+        if (_allocator is not { } allocator || claims.Count == 0 || idle.Count == 0)
+        {
+            return [];
+        }
+
+        var requests = new List<GpuClaim>(claims.Count);
+        foreach (var wait in claims)
+        {
+            if (wait.Container.Function.Manifest.Resources?.Gpu is { } gpu)
+            {
+                requests.Add(new GpuClaim(wait.Container.TaskId, wait.Container.Function.FunctionId, Parse(wait.Container.Function.Name, gpu)));
+            }
+        }
+
+        var plan = allocator.PlanReclaim(requests, [.. idle.Select(c => new GpuIdleContainer(c.TaskId, c.Function.FunctionId))], releasing);
+        return [.. plan.Select(step => (
+            idle.First(c => c.TaskId == step.ContainerId),
+            claims.First(w => w.Container.TaskId == step.ForContainerId)))];
     }
 
     /// <summary>Takes <paramref name="taskId"/> off the waiting list; false when it was not waiting.</summary>

@@ -82,6 +82,12 @@ internal sealed class ContainerTask(string taskId, string token, FunctionRuntime
 
     public bool ShutdownRequested { get; set; }
 
+    /// <summary>
+    /// Set when the container was stopped while idle so that its GPUs go to this waiting container of another function
+    /// (see <see cref="FunctionRuntime.TryReclaim"/>); null for any other stop.
+    /// </summary>
+    public ContainerTask? ReclaimedFor { get; set; }
+
     public long IdleSinceMs { get; set; } = createdAtMs;
 
     /// <summary>Cancelled input ids not yet told to the container (heartbeat replies carry them).</summary>

@@ -901,6 +901,20 @@ internal sealed class FunctionRuntime
             var active = _containers.Count(c => c.IsActive);
             if (active > desired)
             {
+                // A surplus container still waiting for GPUs never started, so it goes first and at once: dropping it cuts
+                // nothing, while left waiting it would start later only to sit idle on the devices for a whole window.
+                // Newest first, so the oldest waiter keeps its place.
+                foreach (var container in _containers.Where(c => c.IsActive && c.AwaitingDevices).Reverse().ToList())
+                {
+                    if (active <= desired)
+                    {
+                        break;
+                    }
+
+                    RequestShutdownLocked(container, effects);
+                    active--;
+                }
+
                 var windowMs = (long)Autoscaler.ScaledownWindow.TotalMilliseconds;
                 // A container serving gateway requests is busy like one running inputs: scale-down never cuts a response.
                 foreach (var container in _containers.Where(c => c.IsActive && c.Phase == ContainerPhase.Ready && c.Assigned.Count == 0 && c.WebInFlight == 0)
@@ -920,6 +934,69 @@ internal sealed class FunctionRuntime
             ScaleUpLocked(nowMs, effects);
         }
     }
+
+    /// <summary>Inputs or gateway requests wait for a container of this function (not counting those running).</summary>
+    public bool HasQueuedWork
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_stopped && (_pendingSync + _pendingSpawned + _webWaiting > 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Containers whose GPUs may be taken back for another function's waiting container, longest idle first: connected,
+    /// with no input (in any [Concurrent] slot or batch) and no gateway request in flight, and beyond what the autoscaler
+    /// wants now, so minContainers and the buffer, the user's explicit wish to stay warm, are never given up. These are the
+    /// containers scale-down would stop once their window passed.
+    /// </summary>
+    public List<ContainerTask> ReclaimableContainers()
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return [];
+            }
+
+            var surplus = WarmCountLocked() - DesiredLocked();
+            return surplus <= 0
+                ? []
+                : [.. _containers.Where(IsIdleLocked).OrderBy(c => c.IdleSinceMs).Take(surplus)];
+        }
+    }
+
+    /// <summary>
+    /// Stops <paramref name="container"/> so its GPUs go to a waiting container, unless it got work or became part of the
+    /// pool the autoscaler wants since <see cref="ReclaimableContainers"/> chose it. The check and the shutdown happen under
+    /// this function's lock, as in scale-down, so no input can be handed to the container in between.
+    /// </summary>
+    /// <param name="container">A container of this function that <see cref="ReclaimableContainers"/> returned.</param>
+    /// <param name="waiting">The waiting container its GPUs go to; kept on the stopped container for diagnostics.</param>
+    /// <param name="effects">Receives the stop.</param>
+    public bool TryReclaim(ContainerTask container, ContainerTask waiting, SchedulingEffects effects)
+    {
+        lock (_gate)
+        {
+            if (_stopped || !IsIdleLocked(container) || WarmCountLocked() <= DesiredLocked())
+            {
+                return false;
+            }
+
+            container.ReclaimedFor = waiting;
+            RequestShutdownLocked(container, effects);
+            return true;
+        }
+    }
+
+    // A container still waiting for GPUs keeps no one warm, so it does not count toward the floor reclaim respects.
+    private int WarmCountLocked() => _containers.Count(c => c.IsActive && !c.AwaitingDevices);
+
+    private static bool IsIdleLocked(ContainerTask container) =>
+        container.IsActive && container.Phase == ContainerPhase.Ready && container.Assigned.Count == 0 && container.WebInFlight == 0;
 
     /// <summary>
     /// A cancelled input of a synchronous function that runs inputs concurrently cannot be stopped on its own (a .NET thread

@@ -39,6 +39,8 @@ internal sealed class Scheduler : IAsyncDisposable
     private readonly ConcurrentQueue<FunctionCallState> _completedSyncCalls = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _maintenanceGate = new(1, 1);
+    // One GPU reclaim pass at a time, so two passes never both stop a container for the same waiting one.
+    private readonly object _reclaimGate = new();
     // [WebServer] ports of this node: which container holds each, and containers held back until it is free.
     private readonly object _portGate = new();
     private readonly Dictionary<int, ContainerTask> _portHolders = [];
@@ -807,6 +809,8 @@ internal sealed class Scheduler : IAsyncDisposable
                 }
             }
 
+            // A container that was busy when another one began waiting for its GPUs may be idle now.
+            ReclaimGpus(now, effects);
             await ApplyAsync(effects).ConfigureAwait(false);
             if (slow)
             {
@@ -1272,7 +1276,11 @@ internal sealed class Scheduler : IAsyncDisposable
 
             if (placement.Status == Modal.Gpus.Placement.GpuPlacementStatus.Wait)
             {
-                // Not started: the placer starts it when a container gives its GPUs back (OnContainerGoneAsync).
+                // Not started: the placer starts it when a container gives its GPUs back (OnContainerGoneAsync), which
+                // an idle container of another function is asked to do now.
+                var reclaims = new SchedulingEffects();
+                ReclaimGpus(NowMs, reclaims);
+                await ApplyAsync(reclaims).ConfigureAwait(false);
                 return;
             }
 
@@ -1328,6 +1336,55 @@ internal sealed class Scheduler : IAsyncDisposable
         {
             _logger.LogWarning(ex, "The {Backend} backend could not start container {TaskId} for {Function}", _backend.Name, container.TaskId, function.Name);
             await OnContainerGoneAsync(container.TaskId, $"the {_backend.Name} backend could not start it: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Stops idle containers whose GPUs a waiting container of another function needs (see
+    /// <see cref="GpuPlacer.PlanReclaim"/>). Only waiting containers whose function has work queued count: a warm pool
+    /// with nothing to do is no reason to stop anyone. The stopped container's exit starts the waiting one.
+    /// </summary>
+    private void ReclaimGpus(long nowMs, SchedulingEffects effects)
+    {
+        var claims = _gpus.Waiting;
+        if (claims.Count == 0)
+        {
+            return;
+        }
+
+        lock (_reclaimGate)
+        {
+            claims = [.. _gpus.Waiting.Where(w => !w.Container.ShutdownRequested && w.Container.Function.HasQueuedWork)];
+            if (claims.Count == 0)
+            {
+                return;
+            }
+
+            var idle = _functions.Values
+                .Where(f => !f.App.IsStopped && f.Manifest.Resources?.Gpu is not null)
+                .SelectMany(f => f.ReclaimableContainers())
+                .OrderBy(c => c.IdleSinceMs)
+                .ToList();
+            var plan = _gpus.PlanReclaim(claims, idle, taskId =>
+                !_containers.TryGetValue(taskId, out var holder) || holder.ShutdownRequested || holder.Phase == ContainerPhase.Exited);
+            foreach (var (container, wait) in plan)
+            {
+                if (container.Function.TryReclaim(container, wait.Container, effects))
+                {
+                    _logger.LogInformation(
+                        "Stopping idle container {TaskId} of function {Function} (idle for {IdleSeconds:0.#} s) to give its GPUs to container " +
+                        "{WaitingTaskId} of function {WaitingFunction}, whose inputs wait for them; it would otherwise hold them for its " +
+                        "scale-down window of {WindowSeconds:0.#} s",
+                        container.TaskId, container.Function.Name, (nowMs - container.IdleSinceMs) / 1000.0, wait.Container.TaskId,
+                        wait.Container.Function.Name, container.Function.Autoscaler.ScaledownWindow.TotalSeconds);
+                }
+                else
+                {
+                    _logger.LogDebug(
+                        "Container {TaskId} of function {Function} got work, or its function wants it again, before its GPUs could be taken for {WaitingTaskId}; it keeps them",
+                        container.TaskId, container.Function.Name, wait.Container.TaskId);
+                }
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 using Modal.ControlPlane;
+using Modal.Gpus.Inventory;
 using Modal.Protocol;
 
 namespace Modal.Runtime.Tests.Support;
@@ -16,6 +18,26 @@ public sealed class GpuControlPlane(ControlPlaneHost host, GpuRecordingBackend b
     public TempDirectory Artifacts { get; } = artifacts;
 
     public ModalApi.ModalApiClient Api => new(_channel);
+
+    /// <summary>The container API, for a test that plays a container (<see cref="TestContainer"/>).</summary>
+    public ContainerApi.ContainerApiClient Containers => new(_channel);
+
+    /// <summary>Starts a control plane whose node offers <paramref name="devices"/>; platform logs go to <paramref name="logs"/>.</summary>
+    public static async Task<GpuControlPlane> StartAsync(IReadOnlyList<GpuDevice> devices, ILoggerFactory? logs = null)
+    {
+        var state = new TempDirectory();
+        var artifacts = new TempDirectory();
+        await File.WriteAllBytesAsync(artifacts.Combine("TestApp.dll"), [0x4d, 0x5a]);
+        var backend = new GpuRecordingBackend();
+        var host = await ControlPlaneHost.StartAsync(new ControlPlaneOptions
+        {
+            StateDirectory = state.Path,
+            Backend = backend,
+            GpuInventory = new FakeGpuInventory(devices),
+            LoggerFactory = logs,
+        });
+        return new GpuControlPlane(host, backend, state, artifacts);
+    }
 
     public async ValueTask DisposeAsync()
     {

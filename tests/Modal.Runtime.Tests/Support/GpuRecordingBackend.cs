@@ -27,7 +27,13 @@ public sealed class GpuRecordingBackend : IContainerBackend
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(string taskId, CancellationToken cancellationToken) => Task.CompletedTask;
+    public ConcurrentQueue<string> Stops { get; } = new();
+
+    public Task StopAsync(string taskId, CancellationToken cancellationToken)
+    {
+        Stops.Enqueue(taskId);
+        return Task.CompletedTask;
+    }
 
     public async Task<ContainerSpec> NextStartAsync()
     {
