@@ -22,7 +22,8 @@ public sealed class EmbeddingIndex : IDisposable
 
     private readonly Accelerator accelerator;
     private readonly Kernels kernels;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense>? rows;
+    // Row-major while the index is built, then the tiled layout the score kernel streams (CosineKernels.TileRow).
+    private MemoryBuffer1D<float, Stride1D.Dense>? rows;
     private readonly int pitch;
     private readonly object gate = new();
     private MemoryBuffer1D<float, Stride1D.Dense>? queryBuffer;
@@ -67,7 +68,7 @@ public sealed class EmbeddingIndex : IDisposable
         }
 
         kernels.Normalize(stream, Count, rows.View, pitch / 4);
-        stream.Synchronize();
+        TileRows(stream);
     }
 
     /// <summary>Uploads one embedding per array element; every row must have the same length.</summary>
@@ -130,7 +131,7 @@ public sealed class EmbeddingIndex : IDisposable
         }
 
         index.kernels.Normalize(stream, count, index.rows.View, index.pitch / 4);
-        stream.Synchronize();
+        index.TileRows(stream);
         return index;
     }
 
@@ -203,7 +204,38 @@ public sealed class EmbeddingIndex : IDisposable
         }
     }
 
-    private void SearchPass(ReadOnlySpan<float[]> queries, int k, int kp, Span<SearchHit[]> results)
+    /// <summary>
+    /// One search of up to 16 queries with the device synchronized after each phase, timed: where a search's time goes
+    /// (the GPU benchmark prints it). The synchronizations add a few microseconds per phase.
+    /// </summary>
+    internal IReadOnlyList<(string Phase, double Ms)> ProfileSearch(float[][] queries, int k)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        if (queries.Length is 0 or > QueriesPerPass || k < 1 || k > MaxK || Count == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(queries), $"A profiled search takes 1 to {QueriesPerPass} queries and a k of 1 to {MaxK} over a non-empty index.");
+        }
+
+        var phases = new List<(string, double)>();
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            var kp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)k);
+            EnsureBuffers(kp);
+            accelerator.DefaultStream.Synchronize();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            SearchPass(queries, k, kp, new SearchHit[queries.Length][], phase =>
+            {
+                accelerator.DefaultStream.Synchronize();
+                phases.Add((phase, watch.Elapsed.TotalMilliseconds));
+                watch.Restart();
+            });
+        }
+
+        return phases;
+    }
+
+    private void SearchPass(ReadOnlySpan<float[]> queries, int k, int kp, Span<SearchHit[]> results, Action<string>? phaseDone = null)
     {
         var stream = accelerator.DefaultStream;
         var padded = new float[QueriesPerPass * pitch];
@@ -214,7 +246,9 @@ public sealed class EmbeddingIndex : IDisposable
 
         queryBuffer!.View.CopyFromCPU(stream, padded);
         kernels.Normalize(stream, queries.Length, queryBuffer.View, pitch / 4);
+        phaseDone?.Invoke("queries");
         kernels.Scores(stream, rows!.View, queryBuffer.View, scoreBuffer!.View, Count, pitch / 4, queries.Length);
+        phaseDone?.Invoke("scores");
 
         var count = Count;
         var inStride = (long)Count;
@@ -222,6 +256,18 @@ public sealed class EmbeddingIndex : IDisposable
         var input = candidatesB!;
         var output = candidatesA!;
         long outStride;
+        if (kp <= TopKKernel.PrefilterMaxRun && Count > TopKKernel.ChunkSize)
+        {
+            // Most scores cannot be in a small top k: a register pass drops them before the bitonic passes sort the rest.
+            var spans = (Count + TopKKernel.PrefilterSpan - 1) / TopKKernel.PrefilterSpan;
+            outStride = (long)spans * TopKKernel.GroupSize * kp;
+            kernels.Prefilter(stream, spans, queries.Length, scoreBuffer.View, output.View, count, inStride, outStride, kp);
+            count = (int)outStride;
+            inStride = outStride;
+            fromScores = false;
+            (input, output) = (output, input);
+        }
+
         while (true)
         {
             var chunks = (count + TopKKernel.ChunkSize - 1) / TopKKernel.ChunkSize;
@@ -238,13 +284,13 @@ public sealed class EmbeddingIndex : IDisposable
             (input, output) = (output, input);
         }
 
+        phaseDone?.Invoke("select");
+        // The last pass had one chunk per query, so its output is every query's kp candidates back to back: one copy.
         var best = new ulong[queries.Length * kp];
-        for (var q = 0; q < queries.Length; q++)
-        {
-            output.View.SubView(q * outStride, kp).CopyToCPU(stream, best.AsSpan(q * kp, kp));
-        }
+        output.View.SubView(0, best.Length).CopyToCPU(stream, best);
 
         stream.Synchronize();
+        phaseDone?.Invoke("results");
         var take = Math.Min(k, Count);
         for (var q = 0; q < queries.Length; q++)
         {
@@ -263,14 +309,36 @@ public sealed class EmbeddingIndex : IDisposable
         }
     }
 
+    /// <summary>Replaces the normalized row-major rows with their tiled copy (the build briefly holds both).</summary>
+    private void TileRows(AcceleratorStream stream)
+    {
+        var tileCount = (Count + CosineKernels.RowsPerGroup - 1) / CosineKernels.RowsPerGroup;
+        var tiled = accelerator.Allocate1D<float>((long)tileCount * CosineKernels.RowsPerGroup * pitch);
+        try
+        {
+            kernels.TileRows(stream, tileCount * CosineKernels.RowsPerGroup, rows!.View, tiled.View, Count, pitch);
+            stream.Synchronize();
+        }
+        catch
+        {
+            tiled.Dispose();
+            throw;
+        }
+
+        rows!.Dispose();
+        rows = tiled;
+    }
+
     private void EnsureBuffers(int kp)
     {
         queryBuffer ??= accelerator.Allocate1D<float>((long)QueriesPerPass * pitch);
         scoreBuffer ??= accelerator.Allocate1D<float>((long)QueriesPerPass * Count);
 
-        // The first selection pass writes the most candidates: kp per chunk of the scores.
+        // The first selection pass writes the most candidates: kp per chunk of the scores, or, for a small kp, kp per
+        // prefilter thread.
         var chunks = ((long)Count + TopKKernel.ChunkSize - 1) / TopKKernel.ChunkSize;
-        var needed = QueriesPerPass * chunks * kp;
+        var spans = ((long)Count + TopKKernel.PrefilterSpan - 1) / TopKKernel.PrefilterSpan;
+        var needed = QueriesPerPass * Math.Max(chunks, spans * TopKKernel.GroupSize) * kp;
         if (candidatesA is null || candidatesA.Length < needed)
         {
             candidatesA?.Dispose();
@@ -322,8 +390,10 @@ public sealed class EmbeddingIndex : IDisposable
     {
         private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, int> normalize;
         private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int> padRow;
-        private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> scores;
+        private readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int> tileRow;
+        private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long> scores;
         private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<ulong>, ArrayView<ulong>, int, long, long, int, int, int> topK;
+        private readonly Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<ulong>, int, long, long, int> prefilter;
 
         public Kernels(Accelerator accelerator)
         {
@@ -331,9 +401,11 @@ public sealed class EmbeddingIndex : IDisposable
             KernelRequirements.Check(accelerator, "top-k", TopKKernel.GroupSize, TopKKernel.SharedMemoryBytes);
             normalize = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, int>(CosineKernels.Normalize);
             padRow = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(CosineKernels.PadRow);
-            scores = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(
+            tileRow = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(CosineKernels.TileRow);
+            scores = accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long>(
                 CosineKernels.Scores,
                 CosineKernels.ScoreSpecialization);
+            prefilter = accelerator.LoadKernel<ArrayView<float>, ArrayView<ulong>, int, long, long, int>(TopKKernel.Prefilter);
             topK = accelerator.LoadKernel<ArrayView<float>, ArrayView<ulong>, ArrayView<ulong>, int, long, long, int, int, int>(TopKKernel.Kernel);
         }
 
@@ -342,10 +414,19 @@ public sealed class EmbeddingIndex : IDisposable
         public void PadRows(AcceleratorStream stream, int count, ArrayView<float> source, ArrayView<float> target, int dimension, int pitch) =>
             padRow(stream, count, source, target, dimension, pitch);
 
+        public void TileRows(AcceleratorStream stream, int paddedCount, ArrayView<float> source, ArrayView<float> target, int count, int pitch) =>
+            tileRow(stream, paddedCount, source, target, count, pitch);
+
         public void Scores(AcceleratorStream stream, ArrayView<float> rows, ArrayView<float> queries, ArrayView<float> output, int count, int pitch4, int queryCount)
         {
             var groups = (count + CosineKernels.RowsPerGroup - 1) / CosineKernels.RowsPerGroup;
-            scores(stream, new KernelConfig(groups, CosineKernels.ScoreGroupSize), rows, queries, output, count, pitch4, queryCount);
+            scores(stream, new KernelConfig(groups, CosineKernels.ScoreGroupSize), rows, queries, output, count, pitch4, queryCount, rows.LoadEffectiveAddressAsPtr().ToInt64());
+        }
+
+        public void Prefilter(AcceleratorStream stream, int spans, int queryCount, ArrayView<float> scoreView, ArrayView<ulong> output, int count, long inStride, long outStride, int kp)
+        {
+            var config = new KernelConfig(new Index2D(spans, queryCount), new Index2D(TopKKernel.GroupSize, 1));
+            prefilter(stream, config, scoreView, output, count, inStride, outStride, kp);
         }
 
         public void TopK(

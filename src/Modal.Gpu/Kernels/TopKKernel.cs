@@ -111,6 +111,66 @@ internal static class TopKKernel
         }
     }
 
+    /// <summary>The largest kp the prefilter serves: each of its threads keeps its best 16 in registers.</summary>
+    public const int PrefilterMaxRun = 16;
+
+    /// <summary>Scores each prefilter thread reads; it passes on its best kp of them.</summary>
+    public const int PrefilterPerThread = 128;
+
+    /// <summary>Scores a prefilter thread loads before comparing any of them.</summary>
+    private const int PrefilterBatch = 8;
+
+    /// <summary>Scores a prefilter group covers.</summary>
+    public const int PrefilterSpan = PrefilterPerThread * GroupSize;
+
+    /// <summary>
+    /// First selection pass for a small kp (≤ 16): for query Grid.IdxY, each thread reads 128 scores of span Grid.IdxX
+    /// (coalesced, 256 apart), keeps its best 16 in registers (most scores lose to the 16th at once, a single compare) and
+    /// writes its best kp to <paramref name="output"/>[query * outStride + (span * 256 + thread) * kp ...]. The bitonic
+    /// kernel then sorts 128 / kp times fewer candidates; for 16 queries x 1M rows it cut the selection from 0.28 ms to
+    /// less than half on an H200.
+    /// </summary>
+    public static void Prefilter(ArrayView<float> scores, ArrayView<ulong> output, int count, long inStride, long outStride, int kp)
+    {
+        var tid = Group.IdxX;
+        var spanStart = Grid.IdxX * PrefilterSpan;
+        var inBase = Grid.IdxY * inStride;
+        var best = default(Best16);
+        var first = spanStart + tid;
+        for (var e = 0; e < PrefilterPerThread; e += PrefilterBatch)
+        {
+            // Eight independent loads in flight before any compare: one at a time, each waited its own memory latency,
+            // and the pass took as long as the bitonic passes it saves.
+            var i = first + (e * GroupSize);
+            var s0 = Score(scores, inBase, count, i);
+            var s1 = Score(scores, inBase, count, i + GroupSize);
+            var s2 = Score(scores, inBase, count, i + (2 * GroupSize));
+            var s3 = Score(scores, inBase, count, i + (3 * GroupSize));
+            var s4 = Score(scores, inBase, count, i + (4 * GroupSize));
+            var s5 = Score(scores, inBase, count, i + (5 * GroupSize));
+            var s6 = Score(scores, inBase, count, i + (6 * GroupSize));
+            var s7 = Score(scores, inBase, count, i + (7 * GroupSize));
+            best.Offer(s0);
+            best.Offer(s1);
+            best.Offer(s2);
+            best.Offer(s3);
+            best.Offer(s4);
+            best.Offer(s5);
+            best.Offer(s6);
+            best.Offer(s7);
+        }
+
+        var outBase = (Grid.IdxY * outStride) + ((((long)Grid.IdxX * GroupSize) + tid) * kp);
+        for (var x = 0; x < kp; x++)
+        {
+            output[outBase + x] = best.Get(x);
+        }
+    }
+
+    /// <summary>Score <paramref name="i"/> of the query at <paramref name="inBase"/>, packed; padding (0) past the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Score(ArrayView<float> scores, long inBase, int count, int i) => i < count ? Pack(scores[inBase + i], i) : 0UL;
+
     /// <summary>Order-preserving float bits above the inverted index; NaN sorts as -infinity. Never 0, which marks padding.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Pack(float score, int index)

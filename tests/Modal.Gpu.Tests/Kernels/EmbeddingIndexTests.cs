@@ -15,6 +15,8 @@ public sealed class EmbeddingIndexTests(CpuAcceleratorFixture fixture)
     [InlineData(9000, 16, 2, 300)] // k above the group size: runs of 512 span several threads' work
     [InlineData(700, 24, 1, 1)] // k of 1
     [InlineData(4096, 8, 2, 2048)] // the largest k, one full chunk
+    [InlineData(70000, 8, 3, 16)] // small k over three prefilter spans (the last one partial), then bitonic passes
+    [InlineData(33000, 24, 2, 3)] // a k that is not a power of two through the prefilter
     public void Search_matches_cpu_reference(int rows, int dimension, int queryCount, int k)
     {
         var embeddings = GemmTests.Random(rows * dimension, seed: rows + dimension);

@@ -24,7 +24,7 @@ public sealed class PtxCompilationTests
     {
         using var context = Context.Create(builder => builder.Cuda());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_78, nvvmAPI: null!);
-        var (method, grouped, specialization) = KernelMethods()[name];
+        var (method, grouped, barriers, specialization) = KernelMethods()[name];
         var entry = grouped
             ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
             : EntryPointDescription.FromImplicitlyGroupedKernel(method);
@@ -38,7 +38,7 @@ public sealed class PtxCompilationTests
         }
 
         Assert.Contains(".target sm_", compiled.PTXAssembly, StringComparison.Ordinal);
-        if (grouped)
+        if (barriers)
         {
             Assert.Contains("bar.sync", compiled.PTXAssembly, StringComparison.Ordinal);
         }
@@ -48,17 +48,19 @@ public sealed class PtxCompilationTests
     }
 
     /// <summary>Each kernel with the specialization the library loads it with.</summary>
-    private static Dictionary<string, (MethodInfo Method, bool Grouped, KernelSpecialization Specialization)> KernelMethods()
+    private static Dictionary<string, (MethodInfo Method, bool Grouped, bool Barriers, KernelSpecialization Specialization)> KernelMethods()
     {
         var gemm = typeof(GemmKernel).GetMethod(nameof(GemmKernel.Kernel))!;
-        return new Dictionary<string, (MethodInfo, bool, KernelSpecialization)>
+        return new Dictionary<string, (MethodInfo, bool, bool, KernelSpecialization)>
         {
-            ["gemm_vector"] = (gemm.MakeGenericMethod(typeof(VectorGemmLayout)), true, GemmKernel.Specialization),
-            ["gemm_scalar"] = (gemm.MakeGenericMethod(typeof(ScalarGemmLayout)), true, GemmKernel.Specialization),
-            ["cosine_scores"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.Scores))!, true, CosineKernels.ScoreSpecialization),
-            ["cosine_normalize"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.Normalize))!, false, KernelSpecialization.Empty),
-            ["cosine_pad_row"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.PadRow))!, false, KernelSpecialization.Empty),
-            ["topk"] = (typeof(TopKKernel).GetMethod(nameof(TopKKernel.Kernel))!, true, KernelSpecialization.Empty),
+            ["gemm_vector"] = (gemm.MakeGenericMethod(typeof(VectorGemmLayout)), true, true, GemmKernel.Specialization),
+            ["gemm_scalar"] = (gemm.MakeGenericMethod(typeof(ScalarGemmLayout)), true, true, GemmKernel.Specialization),
+            ["cosine_scores"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.Scores))!, true, true, CosineKernels.ScoreSpecialization),
+            ["cosine_normalize"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.Normalize))!, false, false, KernelSpecialization.Empty),
+            ["cosine_pad_row"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.PadRow))!, false, false, KernelSpecialization.Empty),
+            ["cosine_tile_row"] = (typeof(CosineKernels).GetMethod(nameof(CosineKernels.TileRow))!, false, false, KernelSpecialization.Empty),
+            ["topk"] = (typeof(TopKKernel).GetMethod(nameof(TopKKernel.Kernel))!, true, true, KernelSpecialization.Empty),
+            ["topk_prefilter"] = (typeof(TopKKernel).GetMethod(nameof(TopKKernel.Prefilter))!, true, false, KernelSpecialization.Empty),
         };
     }
 }
