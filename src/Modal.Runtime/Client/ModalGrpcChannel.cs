@@ -58,7 +58,7 @@ internal static class ModalGrpcChannel
         });
     }
 
-    /// <summary>Opens a stream over the Unix domain socket at <paramref name="path"/> (also the gateway's hop to local workers).</summary>
+    /// <summary>Opens a stream over the Unix domain socket at <paramref name="path"/>.</summary>
     internal static async ValueTask<Stream> ConnectUnixAsync(string path, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

@@ -5,16 +5,15 @@ namespace Modal.Gateway;
 
 /// <summary>
 /// What the gateway changes on a forwarded request: the proxy-auth credentials never reach the container, and the
-/// container learns the original client, scheme and host from the <c>X-Forwarded-*</c> headers.
+/// container learns the original client, scheme and host from the <c>X-Forwarded-*</c> headers. For requests over TCP
+/// (YARP); <see cref="WebFrameForwarder"/> applies the same rules to web frames.
 /// </summary>
-/// <param name="unixSocket">The container's Unix domain socket, which the request carries to <see cref="UnixSocketConnector"/>; null for TCP.</param>
-internal sealed class ForwardingTransformer(string? unixSocket = null) : HttpTransformer
+internal sealed class ForwardingTransformer : HttpTransformer
 {
     public const string KeyHeader = "Modal-Key";
     public const string SecretHeader = "Modal-Secret";
     public const string RequestIdHeader = "x-modal-request-id";
 
-    /// <summary>For containers reached over TCP.</summary>
     public static ForwardingTransformer Instance { get; } = new();
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -22,10 +21,6 @@ internal sealed class ForwardingTransformer(string? unixSocket = null) : HttpTra
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         // The base copies the client's Host; the container gets its own address instead (X-Forwarded-Host has the original).
         proxyRequest.Headers.Host = null;
-        if (unixSocket is not null)
-        {
-            proxyRequest.Options.Set(UnixSocketConnector.SocketPath, unixSocket);
-        }
 
         proxyRequest.Headers.Remove(KeyHeader);
         proxyRequest.Headers.Remove(SecretHeader);

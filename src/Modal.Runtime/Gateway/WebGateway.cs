@@ -19,8 +19,10 @@ namespace Modal.Gateway;
 /// <summary>
 /// The web gateway: one loopback port (HTTP/1.1 and HTTP/2 cleartext, WebSocket upgrades) that serves every web endpoint
 /// by host name. Each request is a unit of work for its function's autoscaler: it takes a slot on a container whose HTTP
-/// server is ready, or waits in the function's queue (a cold start included), and is then forwarded with YARP, which
-/// streams bodies both ways without buffering. Proxy auth and the workspace rate limit are checked before any of that.
+/// server is ready, or waits in the function's queue (a cold start included), and is then forwarded: to a local
+/// container over its web-frame socket (<see cref="WebFrameForwarder"/>), else (a Docker container, a WebSocket upgrade)
+/// with YARP over loopback TCP; both stream bodies both ways without buffering. Proxy auth and the workspace rate limit
+/// are checked before any of that.
 /// </summary>
 internal sealed class WebGateway : IAsyncDisposable
 {
@@ -35,7 +37,7 @@ internal sealed class WebGateway : IAsyncDisposable
     private readonly PlatformServices? _platform;
     private readonly WebRouteTable _routes;
     private readonly HttpMessageInvoker _client;
-    private readonly HttpMessageInvoker _unixClient;
+    private readonly WebFrameClient _frames = new();
     private readonly ILogger _logger;
     private WebApplication? _web;
     private IHttpForwarder? _forwarder;
@@ -47,10 +49,6 @@ internal sealed class WebGateway : IAsyncDisposable
         _routes = new WebRouteTable(scheduler);
         _logger = loggerFactory.CreateLogger("Modal.Gateway");
         _client = new HttpMessageInvoker(CreateHandler(), disposeHandler: true);
-        // A pool of its own: there a container's TCP address keys HTTP/2 connections to its socket.
-        var unix = CreateHandler();
-        unix.ConnectCallback = UnixSocketConnector.ConnectAsync;
-        _unixClient = new HttpMessageInvoker(unix, disposeHandler: true);
     }
 
     /// <summary>The port the gateway listens on (127.0.0.1); 0 before it starts.</summary>
@@ -96,7 +94,7 @@ internal sealed class WebGateway : IAsyncDisposable
         }
 
         _client.Dispose();
-        _unixClient.Dispose();
+        _frames.Dispose();
     }
 
     private static SocketsHttpHandler CreateHandler() => new()
@@ -105,7 +103,6 @@ internal sealed class WebGateway : IAsyncDisposable
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
-        EnableMultipleHttp2Connections = true,
         ConnectTimeout = TimeSpan.FromSeconds(15),
         // Containers come and go; a pooled connection to a stopped one must not linger.
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
@@ -216,26 +213,40 @@ internal sealed class WebGateway : IAsyncDisposable
 
     private async Task ForwardAsync(HttpContext context, FunctionRuntime function, WebLease lease)
     {
-        // The worker's socket speaks HTTP/2, whose streams share a few connections: far fewer system calls and thread
-        // wake-ups per request than a connection each. Upgrades (WebSockets) keep HTTP/1.1 over TCP, as sent.
-        var socket = lease.UnixSocket is { } path && !IsUpgrade(context) ? path : null;
-        var config = new ForwarderRequestConfig
+        string error;
+        string? detail;
+        if (lease.UnixSocket is { } socket && !IsUpgrade(context))
         {
-            // A response (an event stream, a WebSocket) may pause for as long as the function may run.
-            ActivityTimeout = TimeSpan.FromMilliseconds(function.TimeoutMs),
-            Version = socket is null ? HttpVersion.Version11 : HttpVersion.Version20,
-            VersionPolicy = socket is null ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact,
-            AllowResponseBuffering = false,
-        };
-        var error = socket is null
-            ? await _forwarder!.SendAsync(context, lease.Address.ToString(), _client, config, ForwardingTransformer.Instance).ConfigureAwait(false)
-            : await _forwarder!.SendAsync(context, lease.Address.ToString(), _unixClient, config, new ForwardingTransformer(socket)).ConfigureAwait(false);
-        if (error == ForwarderError.None || context.RequestAborted.IsCancellationRequested)
+            // Web frames over the container's Unix socket: far fewer system calls and wake-ups per request than HTTP.
+            // Upgrades (WebSockets) keep HTTP/1.1 over TCP, as sent.
+            detail = await WebFrameForwarder.ForwardAsync(context, _frames, socket, lease.Address, TimeSpan.FromMilliseconds(function.TimeoutMs)).ConfigureAwait(false);
+            if (detail is null || context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            error = "WebFrames";
+        }
+        else
         {
-            return;
+            var config = new ForwarderRequestConfig
+            {
+                // A response (an event stream, a WebSocket) may pause for as long as the function may run.
+                ActivityTimeout = TimeSpan.FromMilliseconds(function.TimeoutMs),
+                Version = HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                AllowResponseBuffering = false,
+            };
+            var forwarded = await _forwarder!.SendAsync(context, lease.Address.ToString(), _client, config, ForwardingTransformer.Instance).ConfigureAwait(false);
+            if (forwarded == ForwarderError.None || context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            error = forwarded.ToString();
+            detail = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message;
         }
 
-        var detail = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message;
         _logger.LogWarning("Forwarding a request for {Function} to container {TaskId} at {Address} failed: {Error} {Detail}",
             function.Name, lease.Container.TaskId, lease.Address, error, detail);
         if (!context.Response.HasStarted)

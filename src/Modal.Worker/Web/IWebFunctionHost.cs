@@ -12,8 +12,9 @@ internal interface IWebFunctionHost : IAsyncDisposable
     Task<IPEndPoint> StartAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// The Unix domain socket the started server also accepts on (<see cref="WebHostOptions.UnixSocketPath"/>), or null
-    /// when it serves TCP only ([WebServer], or an application that chose its own endpoints).
+    /// The Unix domain socket on which the started server also serves the gateway's web frames
+    /// (<see cref="WebHostOptions.UnixSocketPath"/>), or null when it serves TCP only ([WebServer], or an application that
+    /// chose its own server and endpoints).
     /// </summary>
     string? UnixSocketPath => null;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,11 +17,11 @@ internal static class LoopbackKestrel
     /// <summary>Where the worker's own servers listen, and where it moves a [WebApp]'s application.</summary>
     public const string Url = "http://127.0.0.1:0";
 
-    /// <summary>Kestrel URL form of a Unix domain socket, as listed among a server's addresses.</summary>
-    public static string UnixUrl(string path) => "http://unix:" + path;
-
     /// <param name="applicationName">The application's name (its assembly).</param>
-    /// <param name="unixSocketPath">A Unix domain socket to accept HTTP/2 on besides HTTP/1.1 on loopback TCP; null for none.</param>
+    /// <param name="unixSocketPath">
+    /// A Unix domain socket on which the same application also serves the gateway's web frames besides HTTP/1.1 on
+    /// loopback TCP (which keeps WebSocket upgrades and callers other than a local gateway); null for none.
+    /// </param>
     public static WebApplicationBuilder CreateBuilder(string applicationName, string? unixSocketPath)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -38,28 +37,27 @@ internal static class LoopbackKestrel
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Loopback, 0);
-            if (unixSocketPath is not null)
-            {
-                // Only the gateway connects here, with HTTP/2 (prior knowledge): cleartext endpoints cannot negotiate it.
-                kestrel.ListenUnixSocket(unixSocketPath, listen => listen.Protocols = HttpProtocols.Http2);
-                // One header may be as large over HTTP/2 as all of them together over HTTP/1.1, as clients send them.
-                kestrel.Limits.Http2.MaxRequestHeaderFieldSize = kestrel.Limits.MaxRequestHeadersTotalSize;
-            }
         });
+        if (unixSocketPath is not null)
+        {
+            // One IHttpApplication behind both servers: Kestrel's and the web-frame listener the gateway prefers.
+            var kestrel = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IServer))
+                ?? throw new InvalidOperationException("The worker's web application builder registered no server to wrap with the web-frame listener.");
+            builder.Services.Remove(kestrel);
+            builder.Services.AddSingleton<IServer>(services => new Modal.Gateway.WebFrameServer(CreateServer(services, kestrel), unixSocketPath));
+        }
+
         return builder;
     }
 
-    /// <summary><paramref name="path"/> when a started application accepts on that Unix domain socket, else null.</summary>
-    public static string? BoundUnixSocket(IServiceProvider services, string? path)
-    {
-        if (path is null)
-        {
-            return null;
-        }
+    private static IServer CreateServer(IServiceProvider services, ServiceDescriptor descriptor) => (IServer)(
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(services)
+        ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
-        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        return addresses.Contains(UnixUrl(path), StringComparer.Ordinal) ? path : null;
-    }
+    /// <summary><paramref name="path"/> when a started application serves web frames on that Unix domain socket, else null.</summary>
+    public static string? BoundUnixSocket(IServiceProvider services, string? path) =>
+        path is not null && services.GetRequiredService<IServer>() is Modal.Gateway.WebFrameServer { Listening: true } frames && frames.SocketPath == path ? path : null;
 
     /// <summary>The loopback endpoint a started application is bound to (the port the OS picked for port 0).</summary>
     public static IPEndPoint BoundEndpoint(IServiceProvider services, string what)

@@ -30,7 +30,7 @@ internal sealed class WebAppHost : LoopbackAppHost
             case WebApplication built:
                 // Whatever address the app was configured with, the gateway reaches it on loopback at a port the OS picks.
                 app = built;
-                // No Unix socket: the gateway speaks HTTP/2 there, which this application's own settings may not allow.
+                // No web-frame socket: the application was built with its own server, which only the user configures.
                 app.Urls.Clear();
                 app.Urls.Add(LoopbackKestrel.Url);
                 break;

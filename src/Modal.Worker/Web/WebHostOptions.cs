@@ -7,7 +7,7 @@ namespace Modal.Worker.Web;
 /// null where the console is not redirected, as in tests.
 /// </param>
 /// <param name="UnixSocketPath">
-/// Where the worker's own server also listens on a Unix domain socket, which the gateway prefers to loopback TCP when
-/// it shares the container's file system; null: TCP only.
+/// Where the worker's own server also serves web frames on a Unix domain socket, which the gateway prefers to loopback
+/// TCP when it shares the container's file system; null: TCP only.
 /// </param>
 internal sealed record WebHostOptions(Action<string> LogError, Action<InputLogScope>? EndScope = null, string? UnixSocketPath = null);

@@ -51,7 +51,7 @@ internal static class WebStartup
             }
 
             await client.WebReadyAsync(endpoint.Address.ToString(), endpoint.Port, host.UnixSocketPath, cancellationToken).ConfigureAwait(false);
-            var also = host.UnixSocketPath is { } path ? $" and unix:{path}" : "";
+            var also = host.UnixSocketPath is { } path ? $" and web frames on unix:{path}" : "";
             log.Info($"web {function.Settings.Kind} '{function.Name}' serves http://{endpoint}{also}");
             return host;
         }

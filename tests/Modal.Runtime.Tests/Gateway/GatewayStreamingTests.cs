@@ -74,12 +74,14 @@ public sealed class GatewayStreamingTests(ITestOutputHelper output)
         const long size = 1L << 30;
         await using var controlPlane = await TestControlPlane.StartAsync();
         var created = await controlPlane.CreateAppAsync(Web.Function("Upload"));
-        await using var upstream = await Upstream.StartAsync("upload");
         using var client = Web.Client();
         // Warm the path first, so the measurement below covers the upload alone.
         var warm = client.SendAsync(Web.Request(controlPlane.Host.WebBaseAddress, created.WebUrls["Upload"]));
-        await using var container = await Web.ServeNextAsync(controlPlane, upstream);
+        var (container, upstream) = await Web.ServeNextOverSocketAsync(controlPlane, "upload");
+        await using var _ = container;
+        await using var __ = upstream;
         (await warm).Dispose();
+        Assert.Equal("frames", upstream.LastProtocol);
 
         var request = Web.Request(controlPlane.Host.WebBaseAddress, created.WebUrls["Upload"], "/upload", HttpMethod.Post);
         request.Content = new StreamContent(new GeneratedStream(size), 64 * 1024);

@@ -9,7 +9,7 @@ namespace Modal.Runtime.Tests.Gateway;
 public sealed class GatewayUnixSocketTests
 {
     [Fact]
-    public async Task A_container_that_reports_a_unix_socket_gets_requests_over_it_with_http2_and_the_usual_headers()
+    public async Task A_container_that_reports_a_unix_socket_gets_requests_over_it_in_web_frames_with_the_usual_headers()
     {
         await using var controlPlane = await TestControlPlane.StartAsync();
         var created = await controlPlane.CreateAppAsync(Web.Function("Hello"));
@@ -25,8 +25,8 @@ public sealed class GatewayUnixSocketTests
         using var answered = await response;
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Equal("hello", await answered.Content.ReadAsStringAsync());
-        // Only the socket speaks HTTP/2; the TCP listener of the same server would have seen HTTP/1.1.
-        Assert.Equal("HTTP/2", upstream.LastProtocol);
+        // The TCP listener of the same server would have seen HTTP/1.1.
+        Assert.Equal("frames", upstream.LastProtocol);
         var headers = upstream.LastHeaders!;
         Assert.Equal($"127.0.0.1:{upstream.Port}", headers["Host"]);
         Assert.False(headers.ContainsKey("Modal-Key"));
@@ -54,10 +54,10 @@ public sealed class GatewayUnixSocketTests
             upstream.FirstEventSeen.SetResult();
             Assert.Equal("", await reader.ReadLineAsync(TestControlPlane.Deadline));
             Assert.Equal("data: last", await reader.ReadLineAsync(TestControlPlane.Deadline));
-            Assert.Equal("HTTP/2", upstream.LastProtocol);
+            Assert.Equal("frames", upstream.LastProtocol);
         }
 
-        // The upstream's socket speaks HTTP/2 only, so a WebSocket that reached it would fail its upgrade.
+        // Web frames carry no upgrades, so a WebSocket that reached the socket would fail.
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Host", new Uri(created.WebUrls["Both"]).Authority);
         await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{controlPlane.Host.WebBaseAddress.Port}/ws"), TestControlPlane.Deadline);
@@ -69,7 +69,7 @@ public sealed class GatewayUnixSocketTests
     }
 
     [Fact]
-    public async Task A_body_larger_than_the_http2_flow_control_windows_streams_over_the_socket()
+    public async Task A_body_larger_than_the_stream_window_streams_over_the_socket()
     {
         const int size = 32 * 1024 * 1024;
         await using var controlPlane = await TestControlPlane.StartAsync();
@@ -114,7 +114,7 @@ public sealed class GatewayUnixSocketTests
         await using var container = await controlPlane.ConnectNextContainerAsync(credits: 0);
 
         // Relative; another service's socket; another task's.
-        foreach (var path in new[] { $"modal-web-{container.Spec.TaskId}/http.sock", "/var/run/docker.sock", "/tmp/modal-web-ta-other/http.sock" })
+        foreach (var path in new[] { $"modal-web-{container.Spec.TaskId}/web.sock", "/var/run/docker.sock", "/tmp/modal-web-ta-other/web.sock" })
         {
             var error = await Assert.ThrowsAsync<RpcException>(async () => await controlPlane.Containers.ContainerWebReadyAsync(
                 new ContainerWebReadyRequest { TaskId = container.Spec.TaskId, Host = "127.0.0.1", Port = 8000, UnixSocketPath = path },

@@ -5,14 +5,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Modal.Runtime.Tests.Gateway;
 
 /// <summary>
 /// A container's HTTP server, played in the test process on a loopback port: the gateway forwards to it exactly as to
-/// a worker's server. Its routes let tests hold requests open, stream events step by step, count uploads and echo
-/// WebSocket messages.
+/// a worker's server (on a Unix socket too, in web frames, when asked). Its routes let tests hold requests open, stream
+/// events step by step, count uploads and echo WebSocket messages.
 /// </summary>
 public sealed class Upstream : IAsyncDisposable
 {
@@ -30,10 +31,10 @@ public sealed class Upstream : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    /// <summary>The Unix domain socket it also serves HTTP/2 on, as a worker's own server does; null when it has none.</summary>
+    /// <summary>The Unix domain socket it also serves web frames on, as a worker's own server does; null when it has none.</summary>
     public string? UnixSocket { get; private set; }
 
-    /// <summary>The protocol (HTTP/1.1, HTTP/2) of the last request to / or /sse.</summary>
+    /// <summary>How the last request to / or /sse came: "frames" over the Unix socket, else its HTTP protocol over TCP.</summary>
     public string? LastProtocol { get; private set; }
 
     /// <summary>Requests to /slow wait for this.</summary>
@@ -51,7 +52,7 @@ public sealed class Upstream : IAsyncDisposable
     public Dictionary<string, string>? LastHeaders { get; private set; }
 
     /// <param name="name">What / answers.</param>
-    /// <param name="socketOfTask">Also serve HTTP/2 on the Unix domain socket of this task, as the worker does.</param>
+    /// <param name="socketOfTask">Also serve web frames on the Unix domain socket of this task, as the worker does.</param>
     public static async Task<Upstream> StartAsync(string name, string? socketOfTask = null)
     {
         var socketPath = socketOfTask is null ? null : Modal.Gateway.UnixSocketConnector.PathFor(Directory.CreateTempSubdirectory("mu").FullName, socketOfTask);
@@ -65,20 +66,23 @@ public sealed class Upstream : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0);
-            if (socketPath is not null)
-            {
-                k.ListenUnixSocket(socketPath, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
-            }
-
             k.Limits.MaxRequestBodySize = null;
         });
+        if (socketPath is not null)
+        {
+            var kestrel = builder.Services.Last(d => d.ServiceType == typeof(IServer));
+            builder.Services.Remove(kestrel);
+            builder.Services.AddSingleton<IServer>(services =>
+                new Modal.Gateway.WebFrameServer((IServer)ActivatorUtilities.CreateInstance(services, kestrel.ImplementationType!), socketPath));
+        }
+
         builder.Services.AddRoutingCore();
         var web = builder.Build();
         var upstream = new Upstream(web, name);
         web.UseWebSockets();
         web.Run(upstream.HandleAsync);
         await web.StartAsync();
-        var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !a.StartsWith("http://unix:", StringComparison.Ordinal));
+        var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         upstream.Port = new Uri(address).Port;
         upstream.UnixSocket = socketPath;
         return upstream;
@@ -89,7 +93,7 @@ public sealed class Upstream : IAsyncDisposable
         switch (context.Request.Path.Value)
         {
             case "/":
-                LastProtocol = context.Request.Protocol;
+                LastProtocol = Transport(context);
                 // Copied: the request's own header collection is reused once the response ends.
                 LastHeaders = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
                 await context.Response.WriteAsync(Name);
@@ -110,7 +114,7 @@ public sealed class Upstream : IAsyncDisposable
 
                 break;
             case "/sse":
-                LastProtocol = context.Request.Protocol;
+                LastProtocol = Transport(context);
                 context.Response.ContentType = "text/event-stream";
                 await context.Response.WriteAsync("data: first\n\n");
                 await context.Response.Body.FlushAsync();
@@ -140,6 +144,9 @@ public sealed class Upstream : IAsyncDisposable
                 break;
         }
     }
+
+    private static string Transport(HttpContext context) =>
+        context.Features.Get<IHttpRequestFeature>() is Modal.Gateway.WebFrameServerStream ? "frames" : context.Request.Protocol;
 
     private static async Task EchoAsync(WebSocket socket, CancellationToken cancellationToken)
     {

@@ -29,6 +29,17 @@ public static class Web
         return container;
     }
 
+    /// <summary>As <see cref="ServeNextAsync"/>, with a new upstream that also serves web frames on the container's socket.</summary>
+    public static async Task<(TestContainer Container, Upstream Upstream)> ServeNextOverSocketAsync(TestControlPlane controlPlane, string name)
+    {
+        var container = await controlPlane.ConnectNextContainerAsync(credits: 0);
+        await GatewayScalingTests.WaitUntilAsync(() =>
+            controlPlane.Host.Scheduler.TryGetContainer(container.Spec.TaskId, out var task) && task.Phase == Modal.Scheduling.ContainerPhase.Ready);
+        var upstream = await Upstream.StartAsync(name, socketOfTask: container.Spec.TaskId);
+        await ReadyAsync(controlPlane, container, upstream);
+        return (container, upstream);
+    }
+
     /// <summary>
     /// Tells the control plane that <paramref name="container"/>'s HTTP server is <paramref name="upstream"/>, on its Unix
     /// socket too if it has one, unless <paramref name="reportedSocket"/> names another path.

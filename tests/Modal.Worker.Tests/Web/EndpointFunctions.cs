@@ -21,6 +21,17 @@ public static class EndpointFunctions
     public static TaskCompletionSource Gate(string key) =>
         Gates.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
+    /// <summary>Events a <see cref="Block"/> call waits for; the test sets them.</summary>
+    public static readonly ConcurrentDictionary<string, ManualResetEventSlim> Blocks = new();
+
+    /// <summary>A synchronous handler that holds its thread (no await) until the test lets it go.</summary>
+    [Function]
+    public static string Block(string key)
+    {
+        Blocks.GetOrAdd(key, _ => new ManualResetEventSlim()).Wait(TimeSpan.FromMinutes(2));
+        return "released " + key;
+    }
+
     [Function]
     public static string Greet(string name, int times = 1, bool shout = false, Tone tone = Tone.Plain, Guid? id = null, DateOnly? day = null)
     {
