@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<Task<object>>>(StringComparer.Ordina
     ["map-throughput"] = MapThroughputAsync,
     ["cold-start"] = ColdStartAsync,
     ["generator-500"] = GeneratorBenchmark.RunAsync,
+    ["generator-500-distinct"] = GeneratorBenchmark.RunDistinctAsync,
     ["spawn-throughput"] = SpawnThroughputBenchmark.RunAsync,
     ["container-cold-start"] = ContainerColdStart.RunAsync,
     ["batching"] = BatchingBenchmark.RunAsync,

@@ -61,22 +61,67 @@ public sealed partial class ModalGenerator
             return CloseAppClass(model, writer);
         }
 
-        private static string EmitHandles(GenerationModel model)
+        /// <summary>
+        /// Groups the app's functions by the handle class they use. Functions whose handles would read the same but for
+        /// their names (same parameter names, types, defaults and result) share one class, which takes the names and the
+        /// user's method as constructor arguments and also builds the function's invoker: a class and an invoker
+        /// expression per function were most of what an app with hundreds of functions added to each compilation. A shape
+        /// used once keeps its own class, which calls the user's method directly. Each group lists function indexes.
+        /// </summary>
+        private static System.Collections.Generic.List<System.Collections.Generic.List<int>> HandleClasses(GenerationModel model) =>
+            model.Functions
+                .Select((f, i) => (Index: i, Shape: HandleShape(f)))
+                .GroupBy(x => x.Shape, x => x.Index)
+                .Select(g => g.ToList())
+                .ToList();
+
+        /// <summary>
+        /// What a shared handle's text is made of: everything of the function model that <see cref="EmitHandle"/> and
+        /// <see cref="InvokerExpression"/> read, except the names a shared handle takes as constructor arguments. A
+        /// function with an argument record (named after it) or whose method no Func or Action can hold is its own shape.
+        /// </summary>
+        private static (bool IsPublic, EquatableArray<ParameterModel> Parameters, ResultShape Shape, string ReturnType, string ResultType, string? BatchResultCollection, string Own) HandleShape(FunctionModel function) =>
+            (function.IsPublic, function.Parameters, function.Shape, function.ReturnType, function.ResultType, function.BatchResultCollection,
+                Parser.HasArgsRecord(function) || LocalDelegateType(function) is null ? function.Identifier : "");
+
+        /// <summary>The handle class of each function by index, and whether other functions share it.</summary>
+        private static (string Name, bool Shared)[] HandleOf(GenerationModel model, System.Collections.Generic.List<System.Collections.Generic.List<int>> handles)
+        {
+            var handleOf = new (string Name, bool Shared)[model.Functions.Count];
+            foreach (var group in handles)
+            {
+                foreach (var index in group)
+                {
+                    handleOf[index] = ($"{model.Functions[group[0]].Identifier}Handle", group.Count > 1);
+                }
+            }
+
+            return handleOf;
+        }
+
+        private static string EmitHandles(GenerationModel model, System.Collections.Generic.List<System.Collections.Generic.List<int>> handles)
         {
             var writer = StartAppClass(model);
             writer.WriteLine("/// <summary>Typed handles of the app's functions: call them remotely, map over inputs, or spawn them.</summary>");
             writer.WriteLine(GeneratedCode);
             writer.WriteLine("public static class Functions");
             writer.OpenBlock();
-            foreach (var function in model.Functions)
+            var handleOf = HandleOf(model, handles);
+            for (var i = 0; i < model.Functions.Count; i++)
             {
+                var function = model.Functions[i];
+                var (name, shared) = handleOf[i];
+                var arguments = shared
+                    ? $"{Literal(model.App.Name)}, {Literal(function.Name)}, {model.App.FullyQualifiedName}.{Id(function.MethodName)}"
+                    : "";
                 writer.WriteLine($"/// <summary>The function '{function.Name}' (<see cref=\"{model.App.FullyQualifiedName}.{function.MethodName}\"/>).</summary>");
-                writer.WriteLine($"{Accessibility(function)} static {function.Identifier}Handle {function.Identifier} {{ get; }} = new {function.Identifier}Handle();");
+                // A field, not an auto-property: an app with hundreds of functions compiled a getter and a backing field for each.
+                writer.WriteLine($"{Accessibility(function)} static readonly {name} {function.Identifier} = new {name}({arguments});");
                 writer.WriteLine();
             }
 
             var first = true;
-            foreach (var function in model.Functions)
+            foreach (var group in handles)
             {
                 if (!first)
                 {
@@ -84,11 +129,38 @@ public sealed partial class ModalGenerator
                 }
 
                 first = false;
-                EmitHandle(writer, model, function);
+                var function = model.Functions[group[0]];
+                if (group.Count > 1)
+                {
+                    EmitHandle(writer, model, function, local: LocalDelegateType(function), name: $"{function.Identifier}Handle");
+                }
+                else
+                {
+                    EmitHandle(writer, model, function);
+                }
             }
 
             writer.CloseBlock();
             return CloseAppClass(model, writer);
+        }
+
+        /// <summary>The Func or Action type of the user's method, or null past the 16 parameters they take.</summary>
+        private static string? LocalDelegateType(FunctionModel function)
+        {
+            var types = function.Parameters.Select(p => p.Type).ToList();
+            if (types.Count > 16)
+            {
+                return null;
+            }
+
+            var isVoid = function.ReturnType == "void";
+            if (!isVoid)
+            {
+                types.Add(function.ReturnType);
+            }
+
+            var generic = types.Count == 0 ? "" : $"<{string.Join(", ", types)}>";
+            return isVoid ? $"global::System.Action{generic}" : $"global::System.Func{generic}";
         }
 
         private static void EmitRecord(SourceWriter writer, string access, string name, string summary, System.Collections.Generic.IEnumerable<string> fields)
@@ -134,12 +206,17 @@ public sealed partial class ModalGenerator
         /// parameters it derives from the runtime's <c>FunctionHandle&lt;T1, ..., TResult&gt;</c>, which has the map verbs; it
         /// adds only the verbs that carry the user's parameter names.
         /// </summary>
-        private static void EmitHandle(SourceWriter writer, GenerationModel model, FunctionModel function, ClsModel? owner = null)
+        /// <remarks>
+        /// With <paramref name="local"/> (the type of a delegate to the user's method), the handle is shared by the
+        /// functions of one shape: it is named <paramref name="name"/> and its constructor takes the app and function
+        /// names and the delegate that Local calls.
+        /// </remarks>
+        private static void EmitHandle(SourceWriter writer, GenerationModel model, FunctionModel function, ClsModel? owner = null, string? local = null, string? name = null)
         {
             var args = Parser.ArgsTypeName(model.App, function);
             var result = function.ResultType;
             var values = ValueParameters(function).ToList();
-            var name = $"{function.Identifier}Handle";
+            name ??= $"{function.Identifier}Handle";
             var record = Parser.HasArgsRecord(function);
             var baseType = function.IsGenerator || record
                 ? $"global::Modal.FunctionHandleBase<{args}, {result}>"
@@ -149,19 +226,35 @@ public sealed partial class ModalGenerator
             writer.WriteLine(Hidden);
             writer.WriteLine($"{Accessibility(function)} sealed class {name} : {baseType}");
             writer.OpenBlock();
-            if (owner is null)
+            if (local is not null)
+            {
+                writer.WriteLine($"private readonly {local} _local;");
+                writer.WriteLine();
+                writer.WriteLine($"internal {name}(string appName, string functionName, {local} local)");
+                writer.WriteLine("    : base(appName, functionName)");
+                writer.OpenBlock();
+                writer.WriteLine("_local = local;");
+                writer.CloseBlock();
+                writer.WriteLine();
+                writer.WriteLine("/// <summary>The worker's invoker of the function that this instance stands for.</summary>");
+                writer.WriteLine($"internal global::Modal.Dispatch.FunctionInvoker CreateInvoker(string entryKey) =>");
+                writer.WriteLine($"    {InvokerExpression(model, function, shared: true)};");
+            }
+            else if (owner is null)
             {
                 writer.WriteLine($"internal {name}()");
                 writer.WriteLine($"    : base({Literal(model.App.Name)}, {Literal(function.Name)})");
+                writer.OpenBlock();
+                writer.CloseBlock();
             }
             else
             {
                 writer.WriteLine($"internal {name}(string appName, string className, byte[] classParameters)");
                 writer.WriteLine($"    : base(appName, className, {Literal(function.Name)}, classParameters)");
+                writer.OpenBlock();
+                writer.CloseBlock();
             }
 
-            writer.OpenBlock();
-            writer.CloseBlock();
             writer.WriteLine();
 
             var names = string.Join(", ", values.Select(p => Id(p.Name)));
@@ -178,7 +271,7 @@ public sealed partial class ModalGenerator
                 writer.WriteLine($"public {IAsyncEnumerable}<{result}> RemoteGenAsync({callerParameters}{CancellationToken} cancellationToken = default) =>");
                 writer.WriteLine($"    RemoteGenCoreAsync({newArgs}, cancellationToken);");
                 writer.WriteLine();
-                EmitLocal(writer, model, function, last: true);
+                EmitLocal(writer, model, function, local is null ? null : "this._local", last: true);
                 writer.CloseBlock();
                 return;
             }
@@ -192,7 +285,7 @@ public sealed partial class ModalGenerator
 
             if (owner is null)
             {
-                EmitLocal(writer, model, function);
+                EmitLocal(writer, model, function, local is null ? null : "this._local");
             }
 
             if (record)
@@ -207,11 +300,15 @@ public sealed partial class ModalGenerator
             writer.CloseBlock();
         }
 
-        private static void EmitLocal(SourceWriter writer, GenerationModel model, FunctionModel function, bool last = false)
+        /// <summary>
+        /// Local calls the user's method, or with <paramref name="target"/> the delegate field that holds it (through
+        /// <c>this.</c>, which a parameter of the same name cannot hide).
+        /// </summary>
+        private static void EmitLocal(SourceWriter writer, GenerationModel model, FunctionModel function, string? target, bool last = false)
         {
             var declared = string.Join(", ", function.Parameters.Select(p =>
                 $"{p.Type} {Id(p.Name)}{(p.HasDefault ? " = " + p.DefaultLiteral : "")}"));
-            var call = $"{model.App.FullyQualifiedName}.{Id(function.MethodName)}({string.Join(", ", function.Parameters.Select(p => Id(p.Name)))})";
+            var call = $"{target ?? $"{model.App.FullyQualifiedName}.{Id(function.MethodName)}"}({string.Join(", ", function.Parameters.Select(p => Id(p.Name)))})";
             var localName = function.IsAsync ? "LocalAsync" : "Local";
             writer.WriteLine("/// <summary>Calls the function in this process, without the platform.</summary>");
             writer.WriteLine($"public {function.ReturnType} {localName}({declared}) =>");

@@ -10,7 +10,7 @@ public sealed partial class ModalGenerator
     {
         private const string Serializer = "global::MessagePack.MessagePackSerializer";
 
-        private static string EmitRegistry(GenerationModel model)
+        private static string EmitRegistry(GenerationModel model, System.Collections.Generic.List<System.Collections.Generic.List<int>> handles)
         {
             var registry = $"{model.App.FullyQualifiedName}.ModalRegistry";
             var writer = StartAppClass(model, $"[assembly: global::Modal.Dispatch.ModalRegistryAttribute(typeof({registry}))]");
@@ -31,7 +31,7 @@ public sealed partial class ModalGenerator
             writer.WriteLine("public sealed class ModalRegistry : global::Modal.Dispatch.IModalRegistry");
             writer.OpenBlock();
             writer.WriteLine("/// <summary>The build manifest; the build writes it to modal.manifest.json by reading this constant from the assembly's metadata.</summary>");
-            writer.WriteLine($"public const string ManifestJsonConstant = {Literal(ManifestJson(model))};");
+            writer.WriteLine($"public const string ManifestJsonConstant = {ManifestLiteral(ManifestJson(model))};");
             writer.WriteLine();
             writer.WriteLine("""
                 private ModalRegistry()
@@ -66,10 +66,14 @@ public sealed partial class ModalGenerator
                 writer.CloseBlock();
             }
 
-            // One table entry per function, most of them a method group handed to a factory of the runtime: no class,
-            // switch arm or lambda per function, which is what an app with hundreds of functions paid for in every build.
+            // One table entry per function: a function that shares its handle class with others gets its invoker from
+            // that class (written once per shape); any other hands its method group to a factory of the runtime. No
+            // class, switch arm or lambda per function, which is what an app with hundreds of functions paid for in every build.
             writer.WriteLine();
-            EmitInvokerTable(writer, "Invokers", model.Functions.Select(f => InvokerExpression(model, f)));
+            var handleOf = HandleOf(model, handles);
+            EmitInvokerTable(writer, "Invokers", model.Functions.Select((f, i) => handleOf[i].Shared
+                ? $"{model.App.FullyQualifiedName}.Functions.{f.Identifier}.CreateInvoker({Literal(f.EntryKey)})"
+                : InvokerExpression(model, f)));
 
             foreach (var cls in model.Classes)
             {
@@ -177,12 +181,20 @@ public sealed partial class ModalGenerator
         /// factory of <c>FunctionInvokers</c>; any other gets a static lambda that calls it and forwards the result to the
         /// runtime's Serialize helpers (so no invoker is an async method of its own).
         /// </summary>
-        private static string InvokerExpression(GenerationModel model, FunctionModel function, ClsModel? owner = null)
+        /// <remarks>
+        /// With <paramref name="shared"/>, the expression is the body of a shared handle's <c>CreateInvoker(entryKey)</c>: it
+        /// calls the handle's delegate to the user method, and names the function and its key through the handle.
+        /// </remarks>
+        private static string InvokerExpression(GenerationModel model, FunctionModel function, ClsModel? owner = null, bool shared = false)
         {
-            var key = Literal(function.EntryKey);
-            var target = owner is null
+            var key = shared ? "entryKey" : Literal(function.EntryKey);
+            var target = shared
+                ? "this._local"
+                : owner is null
                 ? $"{model.App.FullyQualifiedName}.{Id(function.MethodName)}"
                 : $"(({owner.FullyQualifiedName})c.Instance!).{Id(function.MethodName)}";
+            // A shared handle's lambdas read its delegate field, so they cannot be static.
+            var lambda = shared ? "" : "static ";
             if (owner is null && FactoryName(function) is { } factory)
             {
                 var typeArguments = ValueParameters(function).Select(p => p.Type).ToList();
@@ -224,17 +236,17 @@ public sealed partial class ModalGenerator
             if (function.IsBatched)
             {
                 var batchCall = $"{target}({string.Join(", ", function.Parameters.Select(p => Argument(p, "b")))})";
-                var name = Literal(function.Name);
+                var name = shared ? "FunctionName" : Literal(function.Name);
                 var serialized = isTask
                     ? $"{Invoker}.SerializeBatchAsync<{BatchType(function)}, {function.ResultType}>({batchCall}, b.Count, {name}, c)"
                     : $"new {ValueTask}<byte[][]>({Invoker}.SerializeBatch<{function.ResultType}>({batchCall}, b.Count, {name}, c))";
-                return $"new global::Modal.Dispatch.BatchInvoker<{args}>({key}, {isAsync}, static (b, c) => {serialized})";
+                return $"new global::Modal.Dispatch.BatchInvoker<{args}>({key}, {isAsync}, {lambda}(b, c) => {serialized})";
             }
 
             var call = $"{target}({string.Join(", ", function.Parameters.Select(p => Argument(p, "a")))})";
             if (function.IsGenerator)
             {
-                return $"new global::Modal.Dispatch.StreamInvoker<{args}>({key}, {isAsync}, static (a, c) => {Invoker}.SerializeStreamAsync({call}, c))";
+                return $"new global::Modal.Dispatch.StreamInvoker<{args}>({key}, {isAsync}, {lambda}(a, c) => {Invoker}.SerializeStreamAsync({call}, c))";
             }
 
             var body = isTask && !function.HasResult && function.Shape is ResultShape.TaskOfT or ResultShape.ValueTaskOfT
@@ -245,7 +257,7 @@ public sealed partial class ModalGenerator
                 : function.HasResult
                     ? $"new {ValueTask}<byte[]>({Invoker}.Serialize<{function.ResultType}>({call}, c))"
                     : $"{{ {call}; return new {ValueTask}<byte[]>({Invoker}.Serialize(global::MessagePack.Nil.Default, c)); }}";
-            return $"new global::Modal.Dispatch.UnaryInvoker<{args}>({key}, {isAsync}, static (a, c) => {body})";
+            return $"new global::Modal.Dispatch.UnaryInvoker<{args}>({key}, {isAsync}, {lambda}(a, c) => {body})";
         }
 
         private const string Invoker = "global::Modal.Dispatch.FunctionInvoker";
@@ -285,6 +297,41 @@ public sealed partial class ModalGenerator
         private static string BatchType(FunctionModel function) => function.BatchResultCollection == "array"
             ? $"{function.ResultType}[]"
             : $"global::System.Collections.Generic.List<{function.ResultType}>";
+
+        /// <summary>
+        /// The manifest as a C# string literal. The general <see cref="Literal"/> weighs every character's Unicode category,
+        /// which took a noticeable share of the generator's time for an app with hundreds of functions; a literal only
+        /// needs quotes, backslashes, control characters and line breaks escaped. (A raw literal would need no escaping,
+        /// but the compiler reads one of this size more slowly.)
+        /// </summary>
+        internal static string ManifestLiteral(string json)
+        {
+            var builder = new System.Text.StringBuilder(json.Length + (json.Length / 4));
+            builder.Append('"');
+            foreach (var c in json)
+            {
+                switch (c)
+                {
+                    case '"': builder.Append("\\\""); break;
+                    case '\\': builder.Append("\\\\"); break;
+                    case '\n': builder.Append("\\n"); break;
+                    case '\r': builder.Append("\\r"); break;
+                    default:
+                        if (c < 0x20 || c is '\u0085' or '\u2028' or '\u2029')
+                        {
+                            builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                        }
+                        else
+                        {
+                            builder.Append(c);
+                        }
+
+                        break;
+                }
+            }
+
+            return builder.Append('"').ToString();
+        }
 
         /// <summary>The manifest (schema version 1, camelCase, absent settings left out); docs/manifest.md describes each field.</summary>
         internal static string ManifestJson(GenerationModel model)

@@ -37,9 +37,10 @@ public sealed partial class ModalGenerator
                 yield return ($"{prefix}.ModalArgs.g.cs", args);
             }
 
-            yield return ($"{prefix}.Functions.g.cs", EmitHandles(model));
+            var handles = HandleClasses(model);
+            yield return ($"{prefix}.Functions.g.cs", EmitHandles(model, handles));
             yield return ($"{prefix}.ModalFormatterResolver.g.cs", EmitFormatters(model));
-            yield return ($"{prefix}.ModalRegistry.g.cs", EmitRegistry(model));
+            yield return ($"{prefix}.ModalRegistry.g.cs", EmitRegistry(model, handles));
             if (model.Classes.Count > 0)
             {
                 yield return ($"{prefix}.Classes.g.cs", EmitClasses(model));

@@ -202,7 +202,8 @@ public class CliTests
         using var serve = cli.Start("serve", Path.Combine(output, "Modal.TestApp.dll"), "--json");
         using (var first = JsonDocument.Parse(await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)) ?? "{}"))
         {
-            Assert.Equal("deployed", first.RootElement.GetProperty("event").GetString());
+            // An error event carries the deploy's failure, which the assertion then shows.
+            Assert.Equal("deployed", first.RootElement.TryGetProperty("message", out var error) ? error.GetString() : first.RootElement.GetProperty("event").GetString());
             Assert.Equal("testapp-serve", first.RootElement.GetProperty("name").GetString());
             Assert.Equal(1, first.RootElement.GetProperty("version").GetInt32());
             Assert.StartsWith("http://", first.RootElement.GetProperty("webUrls").GetProperty("GatewayEcho").GetString(), StringComparison.Ordinal);

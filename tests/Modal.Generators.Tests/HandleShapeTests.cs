@@ -76,6 +76,65 @@ public sealed class HandleShapeTests
         Assert.Contains("SerializeBatchAsync<global::System.Collections.Generic.List<string>, string>(global::Samples.Shapes.Upper(global::Modal.Dispatch.ModalBatch.List1(b))", registry, StringComparison.Ordinal);
     }
 
+    private const string Twins = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Modal;
+
+        namespace Samples;
+
+        public enum Mode { Fast, Slow }
+
+        [App("twins")]
+        public static partial class Twins
+        {
+            [Function] public static int SquareA(int x) => x * x;
+            [Function] public static int SquareB(int x) => x + x;
+            [Function] public static int Other(int y) => y;
+            [Function] public static double SumA(double[] values, Mode mode = Mode.Slow) => values.Length;
+            [Function] public static double SumB(double[] values, Mode mode = Mode.Slow) => 0;
+            [Function] public static Task<string> FetchA(string url, CancellationToken cancellationToken) => Task.FromResult(url);
+            [Function] public static Task<string> FetchB(string url, CancellationToken cancellationToken) => Task.FromResult("");
+            [Function] public static void TickA() { }
+            [Function] public static void TickB() { }
+            [Function, Batched(MaxBatchSize = 4, WaitMs = 10)] public static Task<List<int>> AddA(List<int> xs, List<int> ys) => Task.FromResult(xs);
+            [Function, Batched(MaxBatchSize = 4, WaitMs = 10)] public static Task<List<int>> AddB(List<int> xs, List<int> ys) => Task.FromResult(ys);
+            [Function] public static async IAsyncEnumerable<int> CountA(int n) { await Task.Yield(); yield return n; }
+            [Function] public static async IAsyncEnumerable<int> CountB(int n) { await Task.Yield(); yield return n; }
+            [Function] public static IEnumerable<int> DigitsA(int n) { yield return n; }
+            [Function] public static IEnumerable<int> DigitsB(int n) { yield return n; }
+            [Function] internal static int Hidden(int x) => x;
+            [Function] public static int ShadowA(int _local) => _local;
+            [Function] public static int ShadowB(int _local) => -_local;
+        }
+        """;
+
+    [Fact]
+    public void FunctionsOfOneShapeShareAHandleClassThatAlsoBuildsTheirInvokers()
+    {
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Twins));
+        Assert.Empty(GeneratorHarness.Problems(result, output));
+        var functions = result.GeneratedSources.Single(s => s.HintName == "Twins.Functions.g.cs").SourceText.ToString();
+        var registry = result.GeneratedSources.Single(s => s.HintName == "Twins.ModalRegistry.g.cs").SourceText.ToString();
+
+        // Same parameter names and types: one class (the method's own accessibility does not matter). Another parameter
+        // name is another shape.
+        Assert.Contains("public static readonly SquareAHandle SquareB = new SquareAHandle(\"twins\", \"SquareB\", global::Samples.Twins.SquareB);", functions, StringComparison.Ordinal);
+        Assert.Contains("public static readonly OtherHandle Other = new OtherHandle();", functions, StringComparison.Ordinal);
+        Assert.Contains("public static readonly SquareAHandle Hidden = new SquareAHandle(\"twins\", \"Hidden\", global::Samples.Twins.Hidden);", functions, StringComparison.Ordinal);
+        foreach (var twin in new[] { "Square", "Sum", "Fetch", "Tick", "Add", "Count", "Digits", "Shadow" })
+        {
+            Assert.Contains($"class {twin}AHandle", functions, StringComparison.Ordinal);
+            Assert.DoesNotContain($"class {twin}BHandle", functions, StringComparison.Ordinal);
+            Assert.Contains($"global::Samples.Twins.Functions.{twin}B.CreateInvoker(\"Samples.Twins.{twin}B\")", registry, StringComparison.Ordinal);
+        }
+
+        // Each keeps its own direct-dispatch path where no other function shares its shape.
+        Assert.Contains("FunctionInvokers.Sync<int, int>(\"Samples.Twins.Other\", global::Samples.Twins.Other)", registry, StringComparison.Ordinal);
+        Assert.Contains("double Local(double[] values, global::Samples.Mode mode = (global::Samples.Mode)(1)) =>", functions, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheGeneratorAndTheRuntimeAgreeOnTheArityOfModalArgs()
     {

@@ -99,4 +99,15 @@ public sealed class ManifestTests
 
         Assert.Equal(runtime.OrderBy(p => p.Key), generator.OrderBy(p => p.Key));
     }
+
+    [Theory]
+    [InlineData("{\n  \"app\": \"plain\"\n}")]
+    [InlineData("quote \" backslash \\ newline \n return \r tab \t nul \0 line\u2028para\u2029next\u0085 accent \u00e9 emoji \U0001F600")]
+    public void TheManifestLiteralReadsBackAsTheManifestText(string text)
+    {
+        var literal = (Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax)Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseExpression(ModalGenerator.Emitter.ManifestLiteral(text));
+
+        Assert.Empty(literal.GetDiagnostics());
+        Assert.Equal(text, literal.Token.ValueText);
+    }
 }

@@ -209,6 +209,31 @@ public sealed class RoundTripTests
         Assert.Equal([typeof(int), typeof(int), typeof(CancellationToken)], typeof(RoundTripApp.Functions.DoubleHandle).GetMethod("RemoteAsync")!.GetParameters().Select(p => p.ParameterType));
     }
 
+    [Fact]
+    public async Task FunctionsOfOneShapeShareAHandleClassThatKeepsTheirNamesAndLocalMethods()
+    {
+        // Ping, Hourly and Periodic all read `void X()`: one class serves them, each instance with its own names.
+        Assert.Same(RoundTripApp.Functions.Ping.GetType(), RoundTripApp.Functions.Hourly.GetType());
+        Assert.Same(RoundTripApp.Functions.Ping.GetType(), RoundTripApp.Functions.Periodic.GetType());
+        Assert.Equal(["Ping", "Hourly", "Periodic"], new[] { RoundTripApp.Functions.Ping.FunctionName, RoundTripApp.Functions.Hourly.FunctionName, RoundTripApp.Functions.Periodic.FunctionName });
+        Assert.Equal("roundtrip", RoundTripApp.Functions.Periodic.AppName);
+
+        var before = Volatile.Read(ref RoundTripApp.Pings);
+        RoundTripApp.Functions.Hourly.Local();
+        Assert.Equal(before, Volatile.Read(ref RoundTripApp.Pings));
+        RoundTripApp.Functions.Ping.Local();
+        Assert.Equal(before + 1, Volatile.Read(ref RoundTripApp.Pings));
+
+        // Their invokers come from the shared class too, each bound to its own method.
+        Assert.Equal(Nil.Default, await Invoke<ModalArgs, Nil>("Periodic", ModalArgs.Empty));
+        Assert.Equal(before + 1, Volatile.Read(ref RoundTripApp.Pings));
+        Assert.Equal(Nil.Default, await Invoke<ModalArgs, Nil>("Ping", ModalArgs.Empty));
+        Assert.Equal(before + 2, Volatile.Read(ref RoundTripApp.Pings));
+
+        // A shape used once keeps a class of its own.
+        Assert.NotSame(RoundTripApp.Functions.Square.GetType(), RoundTripApp.Functions.MaybeDouble.GetType());
+    }
+
     private static T RoundTrip<T>(T value) =>
         MessagePackSerializer.Deserialize<T>(MessagePackSerializer.Serialize(value, Options), Options);
 

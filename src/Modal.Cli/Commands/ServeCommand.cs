@@ -76,8 +76,16 @@ public sealed class ServeCommand : ModalCommand<ServeCommand.Settings>
                 }
                 catch (ModalException ex) when (!stop.IsCancellationRequested)
                 {
-                    // A broken edit must not end the session: say what failed and wait for the next change.
-                    AnsiConsole.MarkupLineInterpolated($"[red]{ex.GetType().Name}:[/] {ex.Message}");
+                    // A broken edit must not end the session: say what failed and wait for the next change. With --json
+                    // every line of standard output stays a JSON event.
+                    if (settings.Json)
+                    {
+                        WriteJson(new JsonObject { ["event"] = "error", ["error"] = ex.GetType().Name, ["message"] = ex.Message });
+                    }
+                    else
+                    {
+                        AnsiConsole.MarkupLineInterpolated($"[red]{ex.GetType().Name}:[/] {ex.Message}");
+                    }
                 }
 
                 await changed.WaitAsync(stop.Token).ConfigureAwait(false);

@@ -6,12 +6,15 @@ namespace Modal;
 // need no names once for every function of its arity: MapAsync (with orderOutputs and returnExceptions), StarmapAsync and
 // SpawnMapAsync. A generated handle adds RemoteAsync, SpawnAsync and Local with the user's parameter names. Functions
 // with more parameters than FunctionInvokers.MaxArity get generated map verbs over FunctionHandleBase instead.
+// The bases are not abstract (their constructors are protected, which is what keeps them from being created): for each
+// class derived from an abstract class the compiler lists the abstract members of every base, which cost an app with
+// hundreds of handle classes a pass over all these members per class in each build.
 
 
 /// <summary>
 /// Base of the generated handle of a function without parameters.
 /// </summary>
-public abstract class FunctionHandle<TResult> : FunctionHandleBase<ModalArgs, TResult>
+public class FunctionHandle<TResult> : FunctionHandleBase<ModalArgs, TResult>
 {
     /// <param name="appName">The app the function belongs to.</param>
     /// <param name="functionName">The function's name in the manifest.</param>
@@ -41,7 +44,7 @@ public abstract class FunctionHandle<TResult> : FunctionHandleBase<ModalArgs, TR
 /// <summary>
 /// Base of the generated handle of a function with 1 parameter (besides a CancellationToken).
 /// </summary>
-public abstract class FunctionHandle<T1, TResult> : FunctionHandleBase<ModalArgs<T1>, TResult>
+public class FunctionHandle<T1, TResult> : FunctionHandleBase<ModalArgs<T1>, TResult>
 {
     /// <param name="appName">The app the function belongs to.</param>
     /// <param name="functionName">The function's name in the manifest.</param>
@@ -89,7 +92,7 @@ public abstract class FunctionHandle<T1, TResult> : FunctionHandleBase<ModalArgs
 /// <summary>
 /// Base of the generated handle of a function with 2 parameters (besides a CancellationToken).
 /// </summary>
-public abstract class FunctionHandle<T1, T2, TResult> : FunctionHandleBase<ModalArgs<T1, T2>, TResult>
+public class FunctionHandle<T1, T2, TResult> : FunctionHandleBase<ModalArgs<T1, T2>, TResult>
 {
     /// <param name="appName">The app the function belongs to.</param>
     /// <param name="functionName">The function's name in the manifest.</param>
@@ -137,7 +140,7 @@ public abstract class FunctionHandle<T1, T2, TResult> : FunctionHandleBase<Modal
 /// <summary>
 /// Base of the generated handle of a function with 3 parameters (besides a CancellationToken).
 /// </summary>
-public abstract class FunctionHandle<T1, T2, T3, TResult> : FunctionHandleBase<ModalArgs<T1, T2, T3>, TResult>
+public class FunctionHandle<T1, T2, T3, TResult> : FunctionHandleBase<ModalArgs<T1, T2, T3>, TResult>
 {
     /// <param name="appName">The app the function belongs to.</param>
     /// <param name="functionName">The function's name in the manifest.</param>
@@ -185,7 +188,7 @@ public abstract class FunctionHandle<T1, T2, T3, TResult> : FunctionHandleBase<M
 /// <summary>
 /// Base of the generated handle of a function with 4 parameters (besides a CancellationToken).
 /// </summary>
-public abstract class FunctionHandle<T1, T2, T3, T4, TResult> : FunctionHandleBase<ModalArgs<T1, T2, T3, T4>, TResult>
+public class FunctionHandle<T1, T2, T3, T4, TResult> : FunctionHandleBase<ModalArgs<T1, T2, T3, T4>, TResult>
 {
     /// <param name="appName">The app the function belongs to.</param>
     /// <param name="functionName">The function's name in the manifest.</param>

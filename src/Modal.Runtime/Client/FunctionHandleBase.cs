@@ -12,9 +12,10 @@ namespace Modal;
 /// for a generator the type of its items. Handles of ordinary functions derive from the arity family
 /// <see cref="FunctionHandle{T1, TResult}"/>, which adds the map verbs; the generated subclass adds only the verbs that
 /// carry the user's parameter names and forwards to the core methods here. A handle of a [Cls] method also carries its
-/// class's name and parameter values: its calls go to the pool of those values.
+/// class's name and parameter values: its calls go to the pool of those values. Not abstract, for the reason given in
+/// FunctionHandle.cs; the constructors are protected.
 /// </summary>
-public abstract class FunctionHandleBase<TArgs, TResult>
+public class FunctionHandleBase<TArgs, TResult>
 {
     private readonly string _lookupName;
     private readonly string _methodName = "";
