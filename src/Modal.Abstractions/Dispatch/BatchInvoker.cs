@@ -13,17 +13,11 @@ public sealed class BatchInvoker<TArgs> : FunctionInvoker
     /// <param name="isAsync">Whether the user method returns a task.</param>
     /// <param name="invoke">Runs the user method over the batch and serializes its results, one per input in input order.</param>
     public BatchInvoker(string entryKey, bool isAsync, Func<IReadOnlyList<TArgs>, InvocationContext, ValueTask<byte[][]>> invoke)
+        : base(entryKey, isAsync)
     {
-        ArgumentNullException.ThrowIfNull(entryKey);
         ArgumentNullException.ThrowIfNull(invoke);
-        EntryKey = entryKey;
-        IsAsync = isAsync;
         _invoke = invoke;
     }
-
-    public override string EntryKey { get; }
-
-    public override bool IsAsync { get; }
 
     public override bool IsBatched => true;
 

@@ -13,11 +13,20 @@ namespace Modal.Dispatch;
 /// </summary>
 public abstract class FunctionInvoker
 {
+    /// <param name="entryKey">The function's entry key (for a [Cls] method, the method's name).</param>
+    /// <param name="isAsync">Whether the user method returns a task (for a generator: an <c>IAsyncEnumerable&lt;T&gt;</c>).</param>
+    protected FunctionInvoker(string entryKey, bool isAsync)
+    {
+        ArgumentNullException.ThrowIfNull(entryKey);
+        EntryKey = entryKey;
+        IsAsync = isAsync;
+    }
+
     /// <summary>The function's entry key (also in the manifest); for a [Cls] method, the method's name.</summary>
-    public abstract string EntryKey { get; }
+    public string EntryKey { get; }
 
     /// <summary>True when the user method returns a Task/ValueTask; such inputs run as tasks, others on threads.</summary>
-    public abstract bool IsAsync { get; }
+    public bool IsAsync { get; }
 
     /// <summary>True for a [Batched] function: the worker hands it whole batches through <see cref="InvokeBatchAsync"/>.</summary>
     public virtual bool IsBatched => false;

@@ -13,17 +13,11 @@ public sealed class StreamInvoker<TArgs> : FunctionInvoker
     /// <param name="isAsync">True for an <c>IAsyncEnumerable&lt;T&gt;</c> generator, false for a synchronous one.</param>
     /// <param name="invoke">Runs the user method with the arguments and serializes each item it yields.</param>
     public StreamInvoker(string entryKey, bool isAsync, Func<TArgs, InvocationContext, IAsyncEnumerable<byte[]>> invoke)
+        : base(entryKey, isAsync)
     {
-        ArgumentNullException.ThrowIfNull(entryKey);
         ArgumentNullException.ThrowIfNull(invoke);
-        EntryKey = entryKey;
-        IsAsync = isAsync;
         _invoke = invoke;
     }
-
-    public override string EntryKey { get; }
-
-    public override bool IsAsync { get; }
 
     public override bool IsGenerator => true;
 

@@ -14,17 +14,11 @@ public sealed class UnaryInvoker<TArgs> : FunctionInvoker
     /// <param name="isAsync">Whether the user method returns a task; such inputs run as tasks, others on threads.</param>
     /// <param name="invoke">Runs the user method with the arguments and serializes its result.</param>
     public UnaryInvoker(string entryKey, bool isAsync, Func<TArgs, InvocationContext, ValueTask<byte[]>> invoke)
+        : base(entryKey, isAsync)
     {
-        ArgumentNullException.ThrowIfNull(entryKey);
         ArgumentNullException.ThrowIfNull(invoke);
-        EntryKey = entryKey;
-        IsAsync = isAsync;
         _invoke = invoke;
     }
-
-    public override string EntryKey { get; }
-
-    public override bool IsAsync { get; }
 
     public override ValueTask<byte[]> InvokeAsync(ReadOnlyMemory<byte> args, InvocationContext context) =>
         _invoke(ReadArgs<TArgs>(args, context), context);

@@ -290,20 +290,7 @@ public abstract class WebFrameConnection : IThreadPoolWorkItem
         }
     }
 
-    private Span<byte> Reserve(int bytes)
-    {
-        if (_pending.Length - _pendingLength < bytes)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_pending.Length * 2, _pendingLength + bytes));
-            _pending.AsSpan(0, _pendingLength).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_pending);
-            _pending = larger;
-        }
-
-        var span = _pending.AsSpan(_pendingLength, bytes);
-        _pendingLength += bytes;
-        return span;
-    }
+    private Span<byte> Reserve(int bytes) => PooledBytes.Append(ref _pending, ref _pendingLength, bytes);
 
     /// <summary>
     /// Writes the pending output unless a write is under way (which then takes it along). On the reader loop, handling

@@ -57,20 +57,7 @@ public sealed class WebFrameHeadWriter : IDisposable
 
     public void EndHeaders() => BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(_countOffset), (ushort)_count);
 
-    private Span<byte> Grow(int bytes)
-    {
-        if (_buffer.Length - _length < bytes)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + bytes));
-            _buffer.AsSpan(0, _length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
-        var span = _buffer.AsSpan(_length, bytes);
-        _length += bytes;
-        return span;
-    }
+    private Span<byte> Grow(int bytes) => PooledBytes.Append(ref _buffer, ref _length, bytes);
 
     public void Dispose()
     {

@@ -71,35 +71,25 @@ internal sealed class WebFrameClientStream
     public void SignalHead() => _head.TrySetResult();
 
     /// <summary>The gateway's client went away: the container's handler sees RequestAborted.</summary>
-    public void Cancel()
-    {
-        if (Failure is not null)
-        {
-            return;
-        }
-
-        if (Connection.AppendReset(Id, WebFrameResetCode.Cancelled, "the client went away", Scratch))
-        {
-            Connection.Send();
-        }
-
-        Fail("the client went away");
-    }
+    public void Cancel() => CancelOnContainer("the client went away", "the client went away");
 
     /// <summary>No response head in time: the container's handler is cancelled and the gateway answers 502.</summary>
-    public void Expire()
+    public void Expire() => CancelOnContainer("the gateway gave up waiting for the response", "no response head within the function's timeout");
+
+    /// <summary>Resets the stream on the container (its handler's RequestAborted fires) and fails it here, once.</summary>
+    private void CancelOnContainer(string resetMessage, string failure)
     {
         if (Failure is not null)
         {
             return;
         }
 
-        if (Connection.AppendReset(Id, WebFrameResetCode.Cancelled, "the gateway gave up waiting for the response", Scratch))
+        if (Connection.AppendReset(Id, WebFrameResetCode.Cancelled, resetMessage, Scratch))
         {
             Connection.Send();
         }
 
-        Fail("no response head within the function's timeout");
+        Fail(failure);
     }
 
     [ThreadStatic]

@@ -566,11 +566,11 @@ internal sealed class Scheduler : IAsyncDisposable
         }
 
         var socket = request.UnixSocketPath;
-        if (socket.Length > 0 && !Gateway.UnixSocketConnector.IsPathOf(socket, container.TaskId))
+        if (socket.Length > 0 && !Gateway.WebFrameSocketPath.IsPathOf(socket, container.TaskId))
         {
             throw new InvalidError(
                 $"ContainerWebReady from {container.TaskId} names Unix socket '{socket}'; the gateway only connects to " +
-                $"'{Gateway.UnixSocketConnector.PathFor("/absolute/dir", container.TaskId)}' for this task (any absolute directory). " +
+                $"'{Gateway.WebFrameSocketPath.PathFor("/absolute/dir", container.TaskId)}' for this task (any absolute directory). " +
                 "Leave unix_socket_path empty to be reached over TCP only.");
         }
 

@@ -95,7 +95,7 @@ internal static class WebStartup
     /// </summary>
     private static string? CreateSocketDirectory(string taskId, WorkerLog log)
     {
-        var path = Modal.Gateway.UnixSocketConnector.PathFor(Path.GetTempPath(), taskId);
+        var path = Modal.Gateway.WebFrameSocketPath.PathFor(Path.GetTempPath(), taskId);
         if (Encoding.UTF8.GetByteCount(path) > MaxUnixSocketPathBytes || !Socket.OSSupportsUnixDomainSockets)
         {
             return null;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using GpuSimilarity;
 using Modal.Dispatch;
+using Modal.Gpus.Tests.Kernels;
 
 namespace Modal.Gpus.Tests.Samples;
 
@@ -77,40 +78,6 @@ public sealed class GpuSimilaritySampleTests : IAsyncLifetime
         Assert.Contains($"Video {Videos} is not in the catalogue of", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>
-    /// The reference scores every video in double precision. Ranks are compared by score with a float tolerance, and each
-    /// returned video must really have its rank's score: rounding may swap two videos whose scores tie, nothing else.
-    /// </summary>
-    private static void AssertMatchesReference(float[] embeddings, float[] query, List<Match> matches)
-    {
-        var dimension = query.Length;
-        var rows = embeddings.Length / dimension;
-        var queryNorm = Math.Sqrt(query.Sum(v => (double)v * v));
-        var scores = new double[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            double dot = 0, norm = 0;
-            for (var d = 0; d < dimension; d++)
-            {
-                var e = embeddings[(r * dimension) + d];
-                dot += (double)e * query[d];
-                norm += (double)e * e;
-            }
-
-            scores[r] = dot / Math.Sqrt(norm) / queryNorm;
-        }
-
-        var expected = Enumerable.Range(0, rows).OrderByDescending(r => scores[r]).ThenBy(r => r).Take(VideoSimilarity.K).ToArray();
-        Assert.Equal(expected.Length, matches.Count);
-        Assert.Equal(matches.Count, matches.Select(m => m.Video).Distinct().Count());
-        const double tolerance = 1e-5;
-        for (var rank = 0; rank < expected.Length; rank++)
-        {
-            var want = scores[expected[rank]];
-            Assert.True(Math.Abs(matches[rank].Score - want) <= tolerance, $"rank {rank}: score {matches[rank].Score}, expected {want}");
-            Assert.True(
-                Math.Abs(scores[matches[rank].Video] - want) <= tolerance,
-                $"rank {rank}: video {matches[rank].Video} scores {scores[matches[rank].Video]}, but rank {rank} should score {want} (video {expected[rank]})");
-        }
-    }
+    private static void AssertMatchesReference(float[] embeddings, float[] query, List<Match> matches) =>
+        CosineReference.AssertTopK(embeddings, query.Length, query, VideoSimilarity.K, [.. matches.Select(m => (m.Video, m.Score))]);
 }

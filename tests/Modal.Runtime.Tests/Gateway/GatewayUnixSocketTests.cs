@@ -97,7 +97,7 @@ public sealed class GatewayUnixSocketTests
         var response = client.SendAsync(Web.Request(controlPlane.Host.WebBaseAddress, created.WebUrls["Hello"]));
         await using var container = await controlPlane.ConnectNextContainerAsync(credits: 0);
         // What a container with a file system of its own (Docker) reports: a path of its own form that is not here.
-        var elsewhere = Modal.Gateway.UnixSocketConnector.PathFor(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")), container.Spec.TaskId);
+        var elsewhere = Modal.Gateway.WebFrameSocketPath.PathFor(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")), container.Spec.TaskId);
         await Web.ReadyAsync(controlPlane, container, upstream, reportedSocket: elsewhere);
 
         using var answered = await response;

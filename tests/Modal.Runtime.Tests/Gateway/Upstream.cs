@@ -55,7 +55,7 @@ public sealed class Upstream : IAsyncDisposable
     /// <param name="socketOfTask">Also serve web frames on the Unix domain socket of this task, as the worker does.</param>
     public static async Task<Upstream> StartAsync(string name, string? socketOfTask = null)
     {
-        var socketPath = socketOfTask is null ? null : Modal.Gateway.UnixSocketConnector.PathFor(Directory.CreateTempSubdirectory("mu").FullName, socketOfTask);
+        var socketPath = socketOfTask is null ? null : Modal.Gateway.WebFrameSocketPath.PathFor(Directory.CreateTempSubdirectory("mu").FullName, socketOfTask);
         if (socketPath is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);

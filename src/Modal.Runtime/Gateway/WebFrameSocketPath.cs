@@ -4,7 +4,7 @@ namespace Modal.Gateway;
 /// Where a local container's web-frame socket lives (<see cref="WebFrameServer"/> listens there, <see cref="WebFrameClient"/>
 /// connects): a directory of the task's own, so the control plane can check that a container names no other socket.
 /// </summary>
-internal static class UnixSocketConnector
+internal static class WebFrameSocketPath
 {
     private const string FileName = "web.sock";
     private const string DirectoryPrefix = "modal-web-";
